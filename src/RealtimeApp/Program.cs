@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Connections;
+using RealtimeApp.Hosting;
+using RealtimeApp.Startup;
+using Serilog;
+
+// The startup trace's zero: every phase's ElapsedMs is measured from here.
+var origin = Stopwatch.GetTimestamp();
+Log.Logger = AppLogging.CreateBootstrapLogger(args);
+WebApplication? app = null;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+
+    // Logging and the startup trace (bind / listen / serve from Kestrel's own hooks)
+    builder.AddAppLogging();
+    builder.Services.AddStartupTrace(origin);
+
+    // Liveness for Docker's HEALTHCHECK and load balancers
+    builder.Services.AddHealthChecks();
+
+    app = builder.Build();
+
+    app.UseAppRequestLogging();
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
+    app.MapHealthChecks("/health");
+    app.MapStartupTrace();
+
+    app.RunWithStartupTrace();
+    return 0;
+}
+catch (IOException ex) when (ex.InnerException is AddressInUseException)
+{
+    // The bind-failed phase has already said which address; one clear line, no stack trace.
+    LogFatal(app, "Cannot start: {Reason}", ex.Message);
+    return 2;
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    LogFatal(app, "Cannot start: {Reason}", ex.ToString());
+    return 1;
+}
+finally
+{
+    Log.CloseAndFlush();
+}
+
+// After Build() the host's own (configured) logger says it; before, the bootstrap console logger.
+static void LogFatal(WebApplication? app, string template, string reason)
+{
+    if (app is not null)
+    {
+        app.Logger.LogCritical(template, reason);
+    }
+    else
+    {
+        Log.Fatal(template, reason);
+    }
+}
