@@ -1,0 +1,31 @@
+# RealtimeApp image: build with the .NET SDK, run on the ASP.NET runtime as a non-root user on :8080.
+#   docker build -t realtimeapp .
+#   docker run -p 8080:8080 realtimeapp
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+
+# Restore first, from the project files only, so the layer is reused until a dependency changes.
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/RealtimeApp/RealtimeApp.csproj src/RealtimeApp/
+COPY src/RealtimeApp.SocketIO/RealtimeApp.SocketIO.csproj src/RealtimeApp.SocketIO/
+RUN dotnet restore src/RealtimeApp/RealtimeApp.csproj
+
+COPY src/ src/
+COPY wwwroot/ wwwroot/
+COPY appsettings.json ./
+RUN dotnet publish src/RealtimeApp/RealtimeApp.csproj -c Release --no-restore -o /app/publish
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app/publish .
+
+# One dual-mode [::]:8080 socket (the startup trace shows it); the app user comes with the base image.
+ENV ASPNETCORE_HTTP_PORTS=8080
+EXPOSE 8080
+USER $APP_UID
+
+# The runtime image has no curl: bash's /dev/tcp asks /health for a 200.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+
+ENTRYPOINT ["dotnet", "RealtimeApp.dll"]

@@ -1,0 +1,40 @@
+using System.Net;
+using RealtimeApp.Tests.Support;
+
+namespace RealtimeApp.Tests;
+
+/// <summary>The plain HTTP surface of the host: liveness, the static page, the trace switch.</summary>
+public sealed class HostEndpointsTests
+{
+    [Fact]
+    public async Task Health_answers_healthy_and_the_page_is_served_from_wwwroot()
+    {
+        await using var app = AppProcess.StartBuiltApp("--urls", "http://127.0.0.1:0");
+        using var http = await ConnectAsync(app);
+
+        var health = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+
+        var page = await http.GetStringAsync("/");
+        Assert.Contains("<title>RealtimeApp</title>", page);
+        Assert.Contains("startup-trace.js", page);
+    }
+
+    [Fact]
+    public async Task The_startup_trace_endpoint_can_be_turned_off()
+    {
+        await using var app = AppProcess.StartBuiltApp("--urls", "http://127.0.0.1:0", "--StartupTrace:Expose=false");
+        using var http = await ConnectAsync(app);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/debug/startup")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+    }
+
+    internal static async Task<HttpClient> ConnectAsync(AppProcess app)
+    {
+        var ready = (await app.WaitForPhaseAsync("ready"))[0];
+        var address = ready.GetProperty("Addresses")[0].GetString()!;
+        return new HttpClient { BaseAddress = new Uri(address) };
+    }
+}
