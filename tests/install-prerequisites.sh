@@ -8,3 +8,8 @@ need_cmd() {
 need_cmd dotnet "the .NET 10 SDK (https://dot.net)"
 
 dotnet restore RealtimeApp.sln
+
+# The official JavaScript clients the integration tests drive (pinned in tests/js/package-lock.json).
+need_cmd node "Node.js 18+ (Debian: apt-get install nodejs npm)"
+need_cmd npm "npm (Debian: apt-get install npm)"
+(cd tests/js && npm ci --no-audit --no-fund)

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Http;
+
+namespace RealtimeApp.SocketIO.EngineIO;
+
+/// <summary>The transports an Engine.IO endpoint accepts.</summary>
+[Flags]
+public enum EngineTransports
+{
+    /// <summary>HTTP long-polling.</summary>
+    Polling = 1,
+    /// <summary>WebSocket (directly, or by upgrade from polling).</summary>
+    WebSocket = 2,
+    /// <summary>Both, the default.</summary>
+    All = Polling | WebSocket,
+}
+
+/// <summary>
+/// Options of an Engine.IO endpoint. Names and defaults follow the Node <c>engine.io</c> server options
+/// (engine.io 6.x), so a configuration written for Node reads the same here.
+/// </summary>
+public sealed class EngineIOOptions
+{
+    /// <summary>How long the server waits between a pong and its next ping. Default 25 s.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromMilliseconds(25_000);
+
+    /// <summary>How long the server waits for a pong before closing with "ping timeout". Default 20 s.</summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromMilliseconds(20_000);
+
+    /// <summary>How long a WebSocket may probe before the upgrade completes; only that WebSocket is closed. Default 10 s.</summary>
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromMilliseconds(10_000);
+
+    /// <summary>
+    /// Largest message (WebSocket) or POST body (polling) accepted, in bytes; advertised to clients as
+    /// <c>maxPayload</c>. A larger one closes that session ("transport error", HTTP 413 on polling).
+    /// Default 1,000,000 (Node's <c>maxHttpBufferSize</c>).
+    /// </summary>
+    public long MaxHttpBufferSize { get; set; } = 1_000_000;
+
+    /// <summary>Enabled transports. Default both.</summary>
+    public EngineTransports Transports { get; set; } = EngineTransports.All;
+
+    /// <summary>Whether a polling session may upgrade to WebSocket. Default true.</summary>
+    public bool AllowUpgrades { get; set; } = true;
+
+    /// <summary>
+    /// Optional gate for handshake requests (both transports), e.g. an origin or token check. Return null
+    /// to accept, or a reason to refuse with error 4 "Forbidden" (403 on polling). Default none.
+    /// </summary>
+    public Func<HttpContext, ValueTask<string?>>? AllowRequest { get; set; }
+
+    /// <summary>
+    /// When set, the polling handshake response sets a cookie carrying the sid (for cookie-based sticky
+    /// sessions behind a load balancer). Default off, as in Node.
+    /// </summary>
+    public EngineCookieOptions? Cookie { get; set; }
+
+    /// <summary>
+    /// permessage-deflate on WebSocket connections. Default off: it costs memory per connection
+    /// (Engine.IO v4 turned it off for that reason).
+    /// </summary>
+    public bool PerMessageDeflate { get; set; }
+
+    /// <summary>gzip/deflate of polling responses per Accept-Encoding, at or above <see cref="HttpCompressionThreshold"/>. Default on.</summary>
+    public bool HttpCompression { get; set; } = true;
+
+    /// <summary>Smallest polling response body, in bytes, that is compressed. Default 1024.</summary>
+    public int HttpCompressionThreshold { get; set; } = 1024;
+
+    /// <summary>
+    /// Outgoing packets a session may hold for a client that does not read them. Past it the session is
+    /// closed ("transport error") instead of growing memory without bound. Default 10,000.
+    /// </summary>
+    public int MaxBufferedPackets { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a server-closed polling session waits for the client's next poll to collect its last
+    /// packets and the close packet. Default 30 s (Node's <c>closeTimeout</c>).
+    /// </summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal EngineIOOptions Clone() => (EngineIOOptions)MemberwiseClone();
+
+    internal bool Allows(EngineTransports transport) => (Transports & transport) != 0;
+}
+
+/// <summary>The optional sid cookie (Node's <c>cookie</c> option).</summary>
+public sealed class EngineCookieOptions
+{
+    /// <summary>Cookie name. Default <c>io</c>.</summary>
+    public string Name { get; set; } = "io";
+
+    /// <summary>Cookie path. Default <c>/</c>.</summary>
+    public string Path { get; set; } = "/";
+
+    /// <summary>HttpOnly flag. Default true.</summary>
+    public bool HttpOnly { get; set; } = true;
+
+    /// <summary>SameSite mode. Default Lax.</summary>
+    public SameSiteMode SameSite { get; set; } = SameSiteMode.Lax;
+}

@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Http;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.EngineIO.Transports;
+
+namespace RealtimeApp.SocketIO.EngineIO;
+
+// HTTP entry point. Validation follows Node's engine.io order (server.ts verify + handshake), so each
+// bad request gets the same error code it would get from Node:
+//   0 unknown transport → (sid) 1 unknown sid, 3 transport mismatch → (handshake) 2 not GET,
+//   3 websocket without upgrade, 4 refused by AllowRequest, 5 unsupported EIO revision.
+public sealed partial class EngineServer
+{
+    /// <summary>Handles one Engine.IO HTTP request (polling GET/POST or WebSocket upgrade).</summary>
+    public Task HandleRequestAsync(HttpContext context)
+    {
+        var request = EngineRequest.From(context);
+        if (request.Transport is not { } transport || !Options.Allows(ToFlag(transport)))
+        {
+            return RefuseAsync(context, EngineErrorCode.UnknownTransport);
+        }
+
+        if (request.Sid is { } sid)
+        {
+            if (!_sessions.TryGetValue(sid, out var session))
+            {
+                return RefuseAsync(context, EngineErrorCode.UnknownSid);
+            }
+            if (request.IsWebSocketUpgrade && transport == EngineTransportKind.WebSocket)
+            {
+                return UpgradeAsync(context, session);
+            }
+            if (transport != session.Transport || request.IsWebSocketUpgrade || session.CurrentTransport is not PollingTransport polling)
+            {
+                return RefuseAsync(context, EngineErrorCode.BadRequest, "transport mismatch");
+            }
+            return HttpMethods.IsGet(context.Request.Method) ? polling.HandleGetAsync(context)
+                : HttpMethods.IsPost(context.Request.Method) ? polling.HandlePostAsync(context)
+                : RefuseAsync(context, EngineErrorCode.BadRequest, "method not allowed");
+        }
+
+        return HandshakeAsync(context, request, transport);
+    }
+
+    private async Task HandshakeAsync(HttpContext context, EngineRequest request, EngineTransportKind transport)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            await RefuseAsync(context, EngineErrorCode.BadHandshakeMethod);
+            return;
+        }
+        if (transport == EngineTransportKind.WebSocket && !request.IsWebSocketUpgrade)
+        {
+            await RefuseAsync(context, EngineErrorCode.BadRequest, "websocket handshake without upgrade");
+            return;
+        }
+        if (Options.AllowRequest is { } allowRequest && await allowRequest(context) is { } refusal)
+        {
+            await RefuseAsync(context, EngineErrorCode.Forbidden, refusal);
+            return;
+        }
+        if (request.Protocol != "4")
+        {
+            await RefuseAsync(context, EngineErrorCode.UnsupportedProtocolVersion);
+            return;
+        }
+
+        var sid = NewSessionId();
+        var handshake = EngineHandshakeRequest.From(context, Time.GetUtcNow());
+        if (transport == EngineTransportKind.Polling)
+        {
+            SetCookie(context, sid);
+            var upgrades = Options.AllowUpgrades && Options.Allows(EngineTransports.WebSocket) ? ["websocket"] : Array.Empty<string>();
+            var session = Open(sid, s => new PollingTransport(s), handshake, upgrades);
+
+            // The handshake GET is the session's first poll: it returns the open packet at once,
+            // together with anything the handler queued while opening.
+            await ((PollingTransport)session.CurrentTransport).HandleGetAsync(context);
+            return;
+        }
+
+        var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
+        WebSocketTransport? webSocket = null;
+        Open(sid, s => webSocket = new WebSocketTransport(socket, s, probing: false), handshake, []);
+        await webSocket!.RunAsync(context.RequestAborted);
+    }
+
+    private async Task UpgradeAsync(HttpContext context, EngineSession session)
+    {
+        if (!Options.AllowUpgrades)
+        {
+            await RefuseAsync(context, EngineErrorCode.BadRequest, "upgrades are disabled");
+            return;
+        }
+        var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
+        var probe = new WebSocketTransport(socket, session, probing: true);
+        if (!session.TryBeginUpgrade(probe))
+        {
+            // Already upgraded, already probing, or closing: Node accepts and closes the newcomer at once;
+            // the session's own transport is untouched.
+            probe.Abort();
+        }
+        await probe.RunAsync(context.RequestAborted);
+    }
+
+    private Microsoft.AspNetCore.Http.WebSocketAcceptContext AcceptContext() =>
+        new() { DangerousEnableCompression = Options.PerMessageDeflate };
+
+    private void SetCookie(HttpContext context, string sid)
+    {
+        if (Options.Cookie is { } cookie)
+        {
+            context.Response.Cookies.Append(cookie.Name, sid, new CookieOptions
+            {
+                Path = cookie.Path,
+                HttpOnly = cookie.HttpOnly,
+                SameSite = cookie.SameSite,
+            });
+        }
+    }
+
+    private Task RefuseAsync(HttpContext context, EngineErrorCode code, string? detail = null)
+    {
+        var message = code == EngineErrorCode.Forbidden && detail is not null ? detail : EngineError.DefaultMessage(code);
+        Log.RequestRefused(Logger, (int)code, detail ?? message, context.Request.Method,
+            $"{context.Request.Path}{context.Request.QueryString}");
+        return EngineError.WriteAsync(context, code, message);
+    }
+
+    private static EngineTransports ToFlag(EngineTransportKind kind) =>
+        kind == EngineTransportKind.Polling ? EngineTransports.Polling : EngineTransports.WebSocket;
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+
+namespace RealtimeApp.SocketIO.EngineIO;
+
+/// <summary>
+/// One Engine.IO endpoint: its options, its session table and the handler above it. Requests come in
+/// through <see cref="HandleRequestAsync"/> (see <c>EngineServer.Requests.cs</c>); sessions leave the table
+/// when they close, so <see cref="SessionCount"/> returns to zero when every client is gone.
+/// </summary>
+public sealed partial class EngineServer
+{
+    private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
+    private readonly IEngineSessionHandler _handler;
+
+    /// <summary>Creates an endpoint; <see cref="Hosting.EngineIOEndpointRouteBuilderExtensions.MapEngineIO"/> does this for you.</summary>
+    public EngineServer(EngineIOOptions options, IEngineSessionHandler handler, ILogger<EngineServer> logger, TimeProvider time)
+    {
+        Options = options;
+        _handler = handler;
+        Logger = logger;
+        Time = time;
+    }
+
+    /// <summary>The endpoint's options (a copy: later changes to the registered options do not apply).</summary>
+    public EngineIOOptions Options { get; }
+
+    /// <summary>Sessions currently known (open, or closing while their last packets go out).</summary>
+    public int SessionCount => _sessions.Count;
+
+    /// <summary>Looks a session up by sid.</summary>
+    public bool TryGetSession(string sid, out EngineSession session) => _sessions.TryGetValue(sid, out session!);
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Closes every session from the server (queued packets are still delivered), e.g. at shutdown.</summary>
+    public void CloseAll()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Close();
+        }
+    }
+
+    internal void Remove(EngineSession session) => _sessions.TryRemove(new(session.Id, session));
+
+    internal void DispatchMessage(EngineSession session, in DecodedPacket message)
+    {
+        try
+        {
+            _handler.OnMessage(session, message);
+        }
+        catch (Exception ex)
+        {
+            // A bug above must cost this one session, never the process or other sessions.
+            Log.HandlerFailed(Logger, session.Id, ex);
+            session.Close(EngineCloseReason.TransportError, "message handler failed");
+        }
+    }
+
+    internal void OnSessionClosed(EngineSession session, EngineCloseReason reason, string? description)
+    {
+        Log.SessionClosed(Logger, session.Id, reason.ToWireString(), description);
+        try
+        {
+            _handler.OnClosed(session, reason, description);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(Logger, session.Id, ex);
+        }
+    }
+
+    internal void OnUpgraded(EngineSession session) => Log.Upgraded(Logger, session.Id);
+
+    private EngineSession Open(string sid, Func<EngineSession, Transports.IEngineTransport> transport, EngineHandshakeRequest request,
+        IReadOnlyList<string> upgrades)
+    {
+        var session = new EngineSession(this, sid, transport, request);
+        _sessions[sid] = session;
+
+        // The open packet is the first thing in the outbox, so it leads the first poll / first frame.
+        session.Send(OpenPacket.Create(sid, upgrades, Options.PingInterval, Options.PingTimeout, Options.MaxHttpBufferSize));
+        Log.SessionOpened(Logger, sid, session.Transport);
+        try
+        {
+            _handler.OnOpened(session);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(Logger, sid, ex);
+            session.Close(EngineCloseReason.TransportError, "open handler failed");
+        }
+        session.StartHeartbeat();
+        return session;
+    }
+
+    /// <summary>20 URL-safe characters from 15 random bytes, like Node's ids (clients treat them as opaque).</summary>
+    internal static string NewSessionId()
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
+}

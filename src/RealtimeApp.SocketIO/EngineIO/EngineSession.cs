@@ -1,0 +1,179 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.EngineIO.Transports;
+
+namespace RealtimeApp.SocketIO.EngineIO;
+
+/// <summary>
+/// One Engine.IO session (one sid): its state, its outbox and its current transport. Outgoing packets
+/// go through a bounded outbox read by exactly one consumer at a time — the pending poll, or the
+/// WebSocket writer loop — so frames keep their order and no lock is held while bytes are written.
+/// </summary>
+public sealed partial class EngineSession
+{
+    private readonly EngineServer _server;
+    private readonly Channel<EnginePacket> _outbox;
+    private IEngineTransport _transport;
+    private SessionState _state = SessionState.Open;
+    private ITimer? _closeTimer;
+
+    internal EngineSession(EngineServer server, string id, Func<EngineSession, IEngineTransport> transport,
+        EngineHandshakeRequest request)
+    {
+        _server = server;
+        Id = id;
+        _transport = transport(this);
+        Request = request;
+        _outbox = Channel.CreateBounded<EnginePacket>(new BoundedChannelOptions(server.Options.MaxBufferedPackets)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // never block: TryWrite fails instead, and we close
+            SingleReader = false,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+    }
+
+    private enum SessionState { Open, Closing, Closed }
+
+    /// <summary>The session id (<c>sid</c>), 20 URL-safe characters.</summary>
+    public string Id { get; }
+
+    /// <summary>The Engine.IO protocol revision of the client (4).</summary>
+    public int Protocol => 4;
+
+    /// <summary>What the opening request carried (headers, query, address, URL, time).</summary>
+    public EngineHandshakeRequest Request { get; }
+
+    /// <summary>The transport in use now; changes from polling to WebSocket on upgrade.</summary>
+    public EngineTransportKind Transport => _transport.Kind;
+
+    /// <summary>True until the session starts closing.</summary>
+    public bool IsOpen => _state == SessionState.Open;
+
+    /// <summary>Per-session state of the layer above (e.g. its connection object).</summary>
+    public object? State { get; set; }
+
+    internal Lock Gate { get; } = new();
+
+    internal ChannelReader<EnginePacket> Outbox => _outbox.Reader;
+
+    internal EngineIOOptions Options => _server.Options;
+
+    internal EngineServer Server => _server;
+
+    internal ILogger Logger => _server.Logger;
+
+    internal IEngineTransport CurrentTransport => _transport;
+
+    /// <summary>
+    /// Queues <paramref name="packet"/> for the client. Never blocks and never writes on the caller's
+    /// thread. Returns false when the session is closing or closed; when the outbox is full the session is
+    /// closed ("transport error") rather than buffering without bound.
+    /// </summary>
+    public bool Send(EnginePacket packet)
+    {
+        if (_state != SessionState.Open)
+        {
+            return false;
+        }
+        if (_outbox.Writer.TryWrite(packet))
+        {
+            return true;
+        }
+        if (_state == SessionState.Open)
+        {
+            Close(EngineCloseReason.TransportError, "outbox full: the client is not reading");
+        }
+        return false;
+    }
+
+    /// <summary>Closes the session from the server: queued packets are still delivered, then the transport closes.</summary>
+    public void Close() => Close(EngineCloseReason.ForcedClose, "closed by the server");
+
+    /// <summary>
+    /// Closes the session with <paramref name="reason"/>. A forced (server) close delivers what is queued
+    /// first; every other reason stops at once. The handler's <c>OnClosed</c> is called once.
+    /// </summary>
+    internal void Close(EngineCloseReason reason, string? description, bool clientInitiated = false)
+    {
+        var flush = reason == EngineCloseReason.ForcedClose;
+        IEngineTransport transport;
+        WebSocketTransport? probe;
+        lock (Gate)
+        {
+            if (_state != SessionState.Open)
+            {
+                return;
+            }
+            _state = flush ? SessionState.Closing : SessionState.Closed;
+            transport = _transport;
+            probe = _upgradeProbe;
+            _upgradeProbe = null;
+            StopHeartbeat();
+        }
+
+        if (flush)
+        {
+            // Polling clients learn about the close from a close packet after the queued ones; a
+            // WebSocket gets a close frame once its writer has drained the outbox.
+            if (transport.Kind == EngineTransportKind.Polling)
+            {
+                _outbox.Writer.TryWrite(EnginePacket.Close);
+                _closeTimer = _server.Time.CreateTimer(static s => ((EngineSession)s!).Complete(), this,
+                    Options.CloseTimeout, Timeout.InfiniteTimeSpan);
+            }
+            _outbox.Writer.TryComplete();
+        }
+        else
+        {
+            _outbox.Writer.TryComplete();
+            _server.Remove(this);
+        }
+
+        probe?.Abort();
+        transport.OnSessionClosed(flush, clientInitiated);
+        _server.OnSessionClosed(this, reason, description);
+    }
+
+    /// <summary>A closing session has delivered its last packets (or given up waiting): forget it.</summary>
+    internal void Complete()
+    {
+        lock (Gate)
+        {
+            _state = SessionState.Closed;
+        }
+        _closeTimer?.Dispose();
+        _server.Remove(this);
+    }
+
+    internal bool IsClosed => _state == SessionState.Closed;
+
+    /// <summary>Handles one packet from the client, whatever transport it came on.</summary>
+    internal void OnPacket(in DecodedPacket packet)
+    {
+        if (_state != SessionState.Open)
+        {
+            return;
+        }
+        switch (packet.Type)
+        {
+            case EnginePacketType.Message:
+                _server.DispatchMessage(this, packet);
+                break;
+            case EnginePacketType.Pong:
+                OnPong();
+                break;
+            case EnginePacketType.Close:
+                Close(EngineCloseReason.TransportClose, "client sent a close packet", clientInitiated: true);
+                break;
+            case EnginePacketType.Ping:
+                // v4 heartbeats go server → client; a client ping is a protocol error (Node: "invalid heartbeat direction").
+                Close(EngineCloseReason.TransportError, "invalid heartbeat direction");
+                break;
+            default:
+                // open, upgrade and noop from a client carry nothing to act on (Node ignores them too).
+                break;
+        }
+    }
+}

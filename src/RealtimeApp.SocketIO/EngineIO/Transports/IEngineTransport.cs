@@ -1,0 +1,16 @@
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+
+namespace RealtimeApp.SocketIO.EngineIO.Transports;
+
+/// <summary>What a session needs from its current transport.</summary>
+internal interface IEngineTransport
+{
+    EngineTransportKind Kind { get; }
+
+    /// <summary>
+    /// The session closed. <paramref name="flush"/>: deliver what is queued first (server-initiated close);
+    /// otherwise stop now. <paramref name="clientInitiated"/>: the client asked for it (a pending poll is
+    /// released with a noop rather than a close packet).
+    /// </summary>
+    void OnSessionClosed(bool flush, bool clientInitiated);
+}

@@ -1,0 +1,275 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+
+namespace RealtimeApp.SocketIO.EngineIO.Transports;
+
+/// <summary>
+/// HTTP long-polling for one session (engine.io-protocol v4 "HTTP long-polling"): a GET waits for
+/// queued packets and returns them as one payload; a POST delivers the client's packets. At most one
+/// of each may be pending; a second one closes the session ("transport error"), as Node does.
+/// </summary>
+internal sealed class PollingTransport(EngineSession session) : IEngineTransport
+{
+    private CancellationTokenSource? _pendingPoll;
+    private bool _posting;
+    private bool _releaseWithNoop;
+
+    public EngineTransportKind Kind => EngineTransportKind.Polling;
+
+    /// <summary>Wakes the pending GET so it answers now (with packets, a noop or a close).</summary>
+    public void Release()
+    {
+        lock (session.Gate)
+        {
+            _pendingPoll?.Cancel();
+        }
+    }
+
+    public void OnSessionClosed(bool flush, bool clientInitiated)
+    {
+        _releaseWithNoop = clientInitiated;
+        Release();
+    }
+
+    /// <summary>
+    /// A GET ends in one of five ways: (1) packets are queued — send them all; (2) the session closed
+    /// at once — a close packet, or a noop if the client asked for the close; (3) a server close has
+    /// drained — the last packets end with the close packet and the session is forgotten; (4) an upgrade is
+    /// under way — a noop lets the client pause polling; (5) the client went away — "transport error".
+    /// </summary>
+    public async Task HandleGetAsync(HttpContext context)
+    {
+        CancellationTokenSource? pending;
+        lock (session.Gate)
+        {
+            pending = _pendingPoll is null
+                ? _pendingPoll = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted)
+                : null;
+        }
+        if (pending is not { } wake)
+        {
+            // Node answers the overlapping request 400 and the first one with a close packet.
+            session.Close(EngineCloseReason.TransportError, "overlapping GET requests");
+            await EngineError.WriteAsync(context, EngineErrorCode.BadRequest);
+            return;
+        }
+
+        try
+        {
+            while (true)
+            {
+                if (session.IsClosed)
+                {
+                    await WriteAsync(context, [_releaseWithNoop ? EnginePacket.Noop : EnginePacket.Close]);
+                    return;
+                }
+                var batch = Drain(session.Outbox);
+                if (batch.Count > 0)
+                {
+                    await WriteAsync(context, batch);
+                    if (session.Outbox.Completion.IsCompleted)
+                    {
+                        session.Complete();
+                    }
+                    return;
+                }
+                if (session.Outbox.Completion.IsCompleted)
+                {
+                    session.Complete();
+                    await WriteAsync(context, [EnginePacket.Close]);
+                    return;
+                }
+                if (session.IsUpgrading || session.CurrentTransport != this)
+                {
+                    await WriteAsync(context, [EnginePacket.Noop]);
+                    return;
+                }
+                try
+                {
+                    await session.Outbox.WaitToReadAsync(wake.Token);
+                }
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    session.Close(EngineCloseReason.TransportError, "poll aborted by the client");
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Released (upgrade or close): a new token for the next wait, then look again.
+                    lock (session.Gate)
+                    {
+                        wake.Dispose();
+                        wake = _pendingPoll = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            lock (session.Gate)
+            {
+                _pendingPoll = null;
+            }
+            wake.Dispose();
+        }
+    }
+
+    private static List<EnginePacket> Drain(System.Threading.Channels.ChannelReader<EnginePacket> outbox)
+    {
+        var batch = new List<EnginePacket>();
+        while (outbox.TryRead(out var packet))
+        {
+            batch.Add(packet);
+        }
+        return batch;
+    }
+
+    private async Task WriteAsync(HttpContext context, List<EnginePacket> packets)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/plain; charset=UTF-8";
+        response.Headers.CacheControl = "no-store";
+
+        var length = packets.Count - 1;
+        foreach (var packet in packets)
+        {
+            length += packet.PollingSegment.Length;
+        }
+
+        var encoding = session.Options.HttpCompression && length >= session.Options.HttpCompressionThreshold
+            ? ChooseEncoding(context.Request.Headers.AcceptEncoding)
+            : null;
+        if (encoding is null)
+        {
+            response.ContentLength = length;
+            PayloadCodec.Encode(packets, response.BodyWriter);
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
+            return;
+        }
+
+        response.Headers.ContentEncoding = encoding;
+        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        var body = new ArrayBufferWriter<byte>(length);
+        PayloadCodec.Encode(packets, body);
+        await using var stream = encoding == "gzip"
+            ? (Stream)new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true)
+            : new DeflateStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        await stream.WriteAsync(body.WrittenMemory, context.RequestAborted);
+    }
+
+    private static string? ChooseEncoding(string? acceptEncoding) =>
+        acceptEncoding is null ? null
+        : acceptEncoding.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? "gzip"
+        : acceptEncoding.Contains("deflate", StringComparison.OrdinalIgnoreCase) ? "deflate"
+        : null;
+
+    /// <summary>
+    /// A POST carries a v4 payload. Refused (and the session closed): a second concurrent POST (400),
+    /// a binary body, which only EIO3 allows (400), a body over MaxHttpBufferSize (413), bytes that are
+    /// not packets (400, "parse error"). Otherwise the packets are handled in order and the answer is "ok".
+    /// </summary>
+    public async Task HandlePostAsync(HttpContext context)
+    {
+        lock (session.Gate)
+        {
+            if (_posting)
+            {
+                session.Close(EngineCloseReason.TransportError, "overlapping POST requests");
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            _posting = true;
+        }
+
+        byte[]? body = null;
+        try
+        {
+            if (context.Request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                session.Close(EngineCloseReason.TransportError, "binary POST body on Engine.IO v4");
+                await EngineError.WriteAsync(context, EngineErrorCode.BadRequest);
+                return;
+            }
+
+            var limit = session.Options.MaxHttpBufferSize;
+            var (buffer, length) = await ReadBodyAsync(context.Request.BodyReader, limit, context.RequestAborted);
+            body = buffer;
+            if (length > limit)
+            {
+                session.Close(EngineCloseReason.TransportError, $"payload too large (over {limit} bytes)");
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+
+            var packets = new List<DecodedPacket>();
+            var error = PayloadCodec.Decode(buffer.AsMemory(0, (int)length), packets);
+            foreach (var packet in packets)
+            {
+                session.OnPacket(packet);
+            }
+            if (error != EngineDecodeError.None)
+            {
+                session.Close(EngineCloseReason.ParseError, $"invalid payload: {error}");
+                await EngineError.WriteAsync(context, EngineErrorCode.BadRequest);
+                return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "text/html";
+            context.Response.ContentLength = 2;
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.Body.WriteAsync("ok"u8.ToArray(), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            session.Close(EngineCloseReason.TransportError, "POST aborted by the client");
+        }
+        finally
+        {
+            lock (session.Gate)
+            {
+                _posting = false;
+            }
+            if (body is not null)
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
+        }
+    }
+
+    /// <summary>Reads the body into a pooled buffer, stopping as soon as it is known to exceed <paramref name="limit"/>.</summary>
+    private static async Task<(byte[] Buffer, long Length)> ReadBodyAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        long length = 0;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var data = result.Buffer;
+            if (length + data.Length > limit)
+            {
+                reader.AdvanceTo(data.End);
+                return (buffer, limit + 1);
+            }
+            if (length + data.Length > buffer.Length)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Max(buffer.Length * 2L, length + data.Length));
+                buffer.AsSpan(0, (int)length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            data.CopyTo(buffer.AsSpan((int)length));
+            length += data.Length;
+            reader.AdvanceTo(data.End);
+            if (result.IsCompleted)
+            {
+                return (buffer, length);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RealtimeApp.SocketIO.EngineIO;
+
+namespace RealtimeApp.SocketIO.Hosting;
+
+/// <summary>Mounts Engine.IO endpoints in ASP.NET Core routing.</summary>
+public static class EngineIOEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Serves Engine.IO at <paramref name="path"/> (e.g. <c>/engine.io</c>; every request under
+    /// <c>path/</c> is the endpoint's), handing sessions to <paramref name="handler"/>. Options start from
+    /// those registered with <see cref="EngineIOServiceCollectionExtensions.AddEngineIO"/>, then
+    /// <paramref name="configure"/>. The result is a normal endpoint: <c>.RequireCors(...)</c> applies CORS
+    /// to every Engine.IO response, errors included.
+    /// </summary>
+    public static EngineIOEndpointConventionBuilder MapEngineIO(this IEndpointRouteBuilder endpoints, string path,
+        IEngineSessionHandler handler, Action<EngineIOOptions>? configure = null)
+    {
+        var services = endpoints.ServiceProvider;
+        var options = (services.GetService<IOptions<EngineIOOptions>>()?.Value ?? new EngineIOOptions()).Clone();
+        configure?.Invoke(options);
+
+        var server = new EngineServer(options, handler,
+            services.GetRequiredService<ILogger<EngineServer>>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System);
+
+        // At shutdown, clients are told (queued packets flushed, then close) instead of being cut.
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.CloseAll);
+
+        // WebSockets are accepted inside this endpoint's own pipeline (as SignalR's MapConnections does),
+        // so the app needs no UseWebSockets(). Kestrel's keep-alive pings are off: Engine.IO pings itself.
+        var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        pipeline.Run(server.HandleRequestAsync);
+
+        var pattern = "/" + path.Trim('/') + "/{**engineio}";
+        var builder = endpoints.Map(pattern, pipeline.Build()).WithDisplayName($"Engine.IO {path}");
+        return new EngineIOEndpointConventionBuilder(builder, server);
+    }
+}
+
+/// <summary>The endpoint returned by <c>MapEngineIO</c>: conventions apply as usual; <see cref="Server"/> is the live endpoint.</summary>
+public sealed class EngineIOEndpointConventionBuilder(IEndpointConventionBuilder inner, EngineServer server) : IEndpointConventionBuilder
+{
+    /// <summary>The Engine.IO server behind this endpoint (session count, lookup, close all).</summary>
+    public EngineServer Server { get; } = server;
+
+    /// <inheritdoc />
+    public void Add(Action<EndpointBuilder> convention) => inner.Add(convention);
+
+    /// <inheritdoc />
+    public void Finally(Action<EndpointBuilder> finallyConvention) => inner.Finally(finallyConvention);
+}

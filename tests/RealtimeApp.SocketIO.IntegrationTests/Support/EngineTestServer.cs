@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO.Hosting;
+
+namespace RealtimeApp.SocketIO.IntegrationTests.Support;
+
+/// <summary>
+/// A real Kestrel on 127.0.0.1:0 serving an Engine.IO echo endpoint at <c>/engine.io/</c>, with the
+/// timings of the official protocol test suite unless a test changes them.
+/// </summary>
+internal sealed class EngineTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EngineTestServer(WebApplication app, EngineServer server, RecordingEchoHandler handler, Uri baseAddress)
+    {
+        _app = app;
+        Server = server;
+        Handler = handler;
+        BaseAddress = baseAddress;
+    }
+
+    public EngineServer Server { get; }
+
+    public RecordingEchoHandler Handler { get; }
+
+    /// <summary>e.g. http://127.0.0.1:41234/</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The endpoint URL with the given query, e.g. <c>Url("EIO=4&amp;transport=polling")</c>.</summary>
+    public Uri Url(string query) => new(BaseAddress, $"/engine.io/?{query}");
+
+    public Uri WebSocketUrl(string query) => new($"ws://{BaseAddress.Authority}/engine.io/?{query}");
+
+    public static async Task<EngineTestServer> StartAsync(Action<EngineIOOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Services.AddEngineIO(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(300);
+            o.PingTimeout = TimeSpan.FromMilliseconds(200);
+            configure?.Invoke(o);
+        });
+        var app = builder.Build();
+        var handler = new RecordingEchoHandler();
+        var endpoint = app.MapEngineIO("/engine.io", handler);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var server = new EngineTestServer(app, endpoint.Server, handler, new Uri(address + "/"));
+        await server.WarmUpAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// One handshake before the test starts: a cold process spends its first few hundred milliseconds in
+    /// the JIT, which would otherwise land inside the 300/200 ms heartbeat windows under test.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var http = new HttpClient();
+        var open = await http.GetStringAsync(Url("EIO=4&transport=polling"));
+        var sid = System.Text.Json.JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
+        Server.TryGetSession(sid, out var session);
+        session.Close();
+        await http.GetStringAsync(Url($"EIO=4&transport=polling&sid={sid}"));
+        while (Server.SessionCount > 0)
+        {
+            await Task.Delay(5);
+        }
+        Handler.Closed.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace RealtimeApp.SocketIO.IntegrationTests.Support;
+
+/// <summary>Runs a script of <c>tests/js</c> with Node and returns the JSON lines it printed.</summary>
+internal static class NodeClient
+{
+    public static string ScriptsDirectory { get; } =
+        typeof(NodeClient).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "TestClientsDirectory").Value!;
+
+    public static async Task<NodeRun> RunAsync(string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = ScriptsDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(Path.Combine(ScriptsDirectory, script));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var events = lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+        return new NodeRun(process.ExitCode, events, await stderr);
+    }
+}
+
+internal sealed record NodeRun(int ExitCode, JsonElement[] Events, string Errors)
+{
+    public IEnumerable<JsonElement> Named(string name) =>
+        Events.Where(e => e.GetProperty("event").GetString() == name);
+
+    public override string ToString() =>
+        $"exit {ExitCode}\n{string.Join('\n', Events.Select(e => e.GetRawText()))}\n{Errors}";
+}
