@@ -38,7 +38,13 @@ internal sealed class EngineTestServer : IAsyncDisposable
 
     public Uri WebSocketUrl(string query) => new($"ws://{BaseAddress.Authority}/engine.io/?{query}");
 
-    public static async Task<EngineTestServer> StartAsync(Action<EngineIOOptions>? configure = null)
+    /// <param name="configure">Engine.IO options on top of the suite's timings.</param>
+    /// <param name="services">Extra services (e.g. a CORS policy).</param>
+    /// <param name="endpoint">Conventions for the mapped endpoint (e.g. <c>RequireCors</c>); middleware
+    /// such as <c>UseCors</c> is added to the app before it.</param>
+    public static async Task<EngineTestServer> StartAsync(Action<EngineIOOptions>? configure = null,
+        Action<WebApplicationBuilder>? services = null,
+        Action<WebApplication, EngineIOEndpointConventionBuilder>? endpoint = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -49,12 +55,14 @@ internal sealed class EngineTestServer : IAsyncDisposable
             o.PingTimeout = TimeSpan.FromMilliseconds(200);
             configure?.Invoke(o);
         });
+        services?.Invoke(builder);
         var app = builder.Build();
         var handler = new RecordingEchoHandler();
-        var endpoint = app.MapEngineIO("/engine.io", handler);
+        var mapped = app.MapEngineIO("/engine.io", handler);
+        endpoint?.Invoke(app, mapped);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var server = new EngineTestServer(app, endpoint.Server, handler, new Uri(address + "/"));
+        var server = new EngineTestServer(app, mapped.Server, handler, new Uri(address + "/"));
         await server.WarmUpAsync();
         return server;
     }
