@@ -51,6 +51,13 @@ public sealed partial class EngineSession
     /// <summary>True until the session starts closing.</summary>
     public bool IsOpen => _state == SessionState.Open;
 
+    /// <summary>
+    /// True when a packet sent now would go out at once: nothing queued ahead of it and a transport ready
+    /// to write (a WebSocket, or a pending poll). Volatile packets are dropped otherwise, as in Node.
+    /// </summary>
+    public bool IsWritable => _state == SessionState.Open && _outbox.Reader.Count == 0
+        && (_transport is not PollingTransport polling || polling.HasPendingPoll);
+
     /// <summary>Per-session state of the layer above (e.g. its connection object).</summary>
     public object? State { get; set; }
 

@@ -20,6 +20,9 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
 
     public EngineTransportKind Kind => EngineTransportKind.Polling;
 
+    /// <summary>Whether a GET is waiting for data right now.</summary>
+    public bool HasPendingPoll => Volatile.Read(ref _pendingPoll) is not null;
+
     /// <summary>Wakes the pending GET so it answers now (with packets, a noop or a close).</summary>
     public void Release()
     {

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO.SocketIO;
+
+namespace RealtimeApp.SocketIO.Hosting;
+
+/// <summary>Registers the Socket.IO server.</summary>
+public static class SocketIOServiceCollectionExtensions
+{
+    /// <summary>The configuration section both option sets are bound from.</summary>
+    public const string ConfigurationSection = "SocketIO";
+
+    /// <summary>
+    /// Registers <see cref="SocketIOServer"/> (a singleton to inject wherever you emit), with
+    /// <see cref="SocketIOOptions"/> and <see cref="EngineIOOptions"/> bound from the <c>SocketIO</c>
+    /// configuration section, then <paramref name="configure"/>.
+    /// </summary>
+    public static ISocketIOBuilder AddSocketIO(this IServiceCollection services, Action<SocketIOOptions>? configure = null,
+        Action<EngineIOOptions>? configureEngine = null)
+    {
+        services.AddOptions<SocketIOOptions>().BindConfiguration(ConfigurationSection);
+        services.AddOptions<EngineIOOptions>().BindConfiguration(ConfigurationSection);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+        services.AddEngineIO(configureEngine);
+        services.TryAddSingleton<SocketIOServer>();
+        return new SocketIOBuilder(services);
+    }
+}
+
+/// <summary>Chaining point of <c>AddSocketIO</c> (namespaces now; adapters such as Redis later).</summary>
+public interface ISocketIOBuilder
+{
+    /// <summary>The service collection.</summary>
+    IServiceCollection Services { get; }
+}
+
+internal sealed record SocketIOBuilder(IServiceCollection Services) : ISocketIOBuilder;

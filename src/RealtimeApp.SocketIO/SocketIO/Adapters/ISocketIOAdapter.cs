@@ -1,0 +1,31 @@
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+
+/// <summary>
+/// Rooms and fan-out for one namespace (Node's socket.io-adapter contract). The in-memory adapter serves
+/// one node; a cluster adapter (Redis) implements the same contract across nodes.
+/// </summary>
+public interface ISocketIOAdapter
+{
+    /// <summary>Number of nodes serving this namespace (1 for the in-memory adapter).</summary>
+    ValueTask<int> ServerCountAsync();
+
+    /// <summary>Adds socket <paramref name="id"/> to <paramref name="rooms"/>.</summary>
+    void AddAll(string id, IEnumerable<string> rooms);
+
+    /// <summary>Removes socket <paramref name="id"/> from <paramref name="room"/>.</summary>
+    void Delete(string id, string room);
+
+    /// <summary>Removes socket <paramref name="id"/> from every room.</summary>
+    void DeleteAll(string id);
+
+    /// <summary>The rooms socket <paramref name="id"/> is in (empty when unknown).</summary>
+    IReadOnlySet<string> SocketRooms(string id);
+
+    /// <summary>The ids selected by <paramref name="options"/>' rooms and exceptions.</summary>
+    IReadOnlyCollection<string> Sockets(BroadcastOptions options);
+
+    /// <summary>Sends the already-encoded <paramref name="packet"/> to every selected socket; returns how many.</summary>
+    int Broadcast(OutgoingPacket packet, BroadcastOptions options);
+}

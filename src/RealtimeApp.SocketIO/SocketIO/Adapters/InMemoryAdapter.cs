@@ -1,0 +1,141 @@
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+
+/// <summary>
+/// The default adapter: room ↔ socket-id maps for one namespace on this node. The selection is computed
+/// under a lock; the sends happen outside it (a slow socket never holds up the room table).
+/// </summary>
+public sealed class InMemoryAdapter(Func<string, SocketContext?> findSocket) : ISocketIOAdapter
+{
+    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <inheritdoc />
+    public ValueTask<int> ServerCountAsync() => ValueTask.FromResult(1);
+
+    /// <summary>Number of non-empty rooms (rooms exist only while they have members).</summary>
+    public int RoomCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rooms.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void AddAll(string id, IEnumerable<string> rooms)
+    {
+        lock (_gate)
+        {
+            if (!_sids.TryGetValue(id, out var joined))
+            {
+                _sids[id] = joined = new HashSet<string>(StringComparer.Ordinal);
+            }
+            foreach (var room in rooms)
+            {
+                joined.Add(room);
+                if (!_rooms.TryGetValue(room, out var members))
+                {
+                    _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                }
+                members.Add(id);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Delete(string id, string room)
+    {
+        lock (_gate)
+        {
+            if (_sids.TryGetValue(id, out var joined))
+            {
+                joined.Remove(room);
+            }
+            RemoveMember(room, id);
+        }
+    }
+
+    /// <inheritdoc />
+    public void DeleteAll(string id)
+    {
+        lock (_gate)
+        {
+            if (!_sids.Remove(id, out var joined))
+            {
+                return;
+            }
+            foreach (var room in joined)
+            {
+                RemoveMember(room, id);
+            }
+        }
+    }
+
+    private void RemoveMember(string room, string id)
+    {
+        if (_rooms.TryGetValue(room, out var members) && members.Remove(id) && members.Count == 0)
+        {
+            _rooms.Remove(room);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlySet<string> SocketRooms(string id)
+    {
+        lock (_gate)
+        {
+            return _sids.TryGetValue(id, out var joined) ? new HashSet<string>(joined, StringComparer.Ordinal) : new HashSet<string>();
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> Sockets(BroadcastOptions options)
+    {
+        lock (_gate)
+        {
+            var selected = new HashSet<string>(StringComparer.Ordinal);
+            if (options.Rooms.Count == 0)
+            {
+                selected.UnionWith(_sids.Keys);
+            }
+            else
+            {
+                foreach (var room in options.Rooms)
+                {
+                    if (_rooms.TryGetValue(room, out var members))
+                    {
+                        selected.UnionWith(members);
+                    }
+                }
+            }
+            foreach (var room in options.Except)
+            {
+                if (_rooms.TryGetValue(room, out var members))
+                {
+                    selected.ExceptWith(members);
+                }
+            }
+            return selected;
+        }
+    }
+
+    /// <inheritdoc />
+    public int Broadcast(OutgoingPacket packet, BroadcastOptions options)
+    {
+        var sent = 0;
+        foreach (var id in Sockets(options))
+        {
+            if (findSocket(id) is { } socket && socket.Deliver(packet, options.Volatile))
+            {
+                sent++;
+            }
+        }
+        return sent;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+/// <summary>
+/// An immutable broadcast target (Node's <c>BroadcastOperator</c>): each of <see cref="To"/>,
+/// <see cref="Except"/>, <see cref="Volatile"/> and <see cref="Timeout"/> returns a new operator. A
+/// broadcast encodes its packet once and hands the same bytes to every recipient.
+/// </summary>
+public sealed class BroadcastOperator
+{
+    private readonly SocketNamespace _ns;
+    private readonly BroadcastOptions _options;
+    private readonly TimeSpan? _timeout;
+
+    internal BroadcastOperator(SocketNamespace ns) : this(ns, new BroadcastOptions(), null)
+    {
+    }
+
+    private BroadcastOperator(SocketNamespace ns, BroadcastOptions options, TimeSpan? timeout)
+    {
+        _ns = ns;
+        _options = options;
+        _timeout = timeout;
+    }
+
+    /// <summary>Adds target rooms (a socket in several of them still gets one copy).</summary>
+    public BroadcastOperator To(params string[] rooms) =>
+        new(_ns, _options with { Rooms = Union(_options.Rooms, rooms) }, _timeout);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public BroadcastOperator In(params string[] rooms) => To(rooms);
+
+    /// <summary>Excludes every socket in any of <paramref name="rooms"/> (a socket id is a room).</summary>
+    public BroadcastOperator Except(params string[] rooms) =>
+        new(_ns, _options with { Except = Union(_options.Except, rooms) }, _timeout);
+
+    /// <summary>Drops the packet for sockets whose transport cannot take it right now.</summary>
+    public BroadcastOperator Volatile => new(_ns, _options with { Volatile = true }, _timeout);
+
+    /// <summary>This node only (matters once a cluster adapter is used).</summary>
+    public BroadcastOperator Local => new(_ns, _options with { Local = true }, _timeout);
+
+    /// <summary>How long <see cref="EmitWithAckAsync"/> waits for every client's ack.</summary>
+    public BroadcastOperator Timeout(TimeSpan timeout) => new(_ns, _options, timeout);
+
+    /// <summary>Sends the event to every target; returns how many sockets it was handed to.</summary>
+    public int Emit(string eventName, params object?[] args)
+    {
+        ReservedEvents.Check(eventName);
+        return _ns.Adapter.Broadcast(OutgoingPacket.Event(_ns.Name, eventName, args), _options);
+    }
+
+    /// <summary>
+    /// Sends the event to every target with one ack id and collects the first argument of each client's
+    /// ack. Completes when every reached client answered.
+    /// </summary>
+    /// <exception cref="BroadcastAckTimeoutException">Not every client answered in time; carries the answers that came.</exception>
+    public async Task<JsonElement[]> EmitWithAckAsync(string eventName, params object?[] args)
+    {
+        ReservedEvents.Check(eventName);
+        var id = _ns.NextAckId();
+        var packet = OutgoingPacket.Event(_ns.Name, eventName, args, id);
+        var responses = new List<JsonElement>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var targets = FetchSockets();
+        var expected = 0;
+        foreach (var socket in targets)
+        {
+            socket.ExpectAck(id, answer =>
+            {
+                lock (responses)
+                {
+                    var values = answer.Data!.Value;
+                    responses.Add(values.GetArrayLength() > 0 ? values[0] : default);
+                    if (responses.Count == expected)
+                    {
+                        done.TrySetResult();
+                    }
+                }
+            });
+        }
+        var reached = 0;
+        foreach (var socket in targets)
+        {
+            if (socket.Deliver(packet, _options.Volatile))
+            {
+                reached++;
+            }
+            else
+            {
+                socket.ForgetAck(id);
+            }
+        }
+        lock (responses)
+        {
+            expected = reached;
+            if (responses.Count >= reached)
+            {
+                done.TrySetResult();
+            }
+        }
+
+        try
+        {
+            await done.Task.WaitAsync(_timeout ?? _ns.Server.Options.DefaultAckTimeout, _ns.Server.Time);
+        }
+        catch (TimeoutException)
+        {
+            lock (responses)
+            {
+                throw new BroadcastAckTimeoutException([.. responses], reached);
+            }
+        }
+        finally
+        {
+            foreach (var socket in targets)
+            {
+                socket.ForgetAck(id);
+            }
+        }
+        lock (responses)
+        {
+            return [.. responses];
+        }
+    }
+
+    /// <summary>The targeted sockets on this node.</summary>
+    public IReadOnlyList<SocketContext> FetchSockets() =>
+        [.. _ns.Adapter.Sockets(_options).Select(_ns.FindSocket).OfType<SocketContext>()];
+
+    /// <summary>Makes every targeted socket join <paramref name="rooms"/>.</summary>
+    public void SocketsJoin(params string[] rooms)
+    {
+        foreach (var id in _ns.Adapter.Sockets(_options))
+        {
+            _ns.Adapter.AddAll(id, rooms);
+        }
+    }
+
+    /// <summary>Makes every targeted socket leave <paramref name="rooms"/>.</summary>
+    public void SocketsLeave(params string[] rooms)
+    {
+        foreach (var id in _ns.Adapter.Sockets(_options))
+        {
+            foreach (var room in rooms)
+            {
+                _ns.Adapter.Delete(id, room);
+            }
+        }
+    }
+
+    /// <summary>Disconnects every targeted socket (and its whole connection when <paramref name="close"/>).</summary>
+    public void DisconnectSockets(bool close = false)
+    {
+        foreach (var socket in FetchSockets())
+        {
+            socket.Disconnect(close);
+        }
+    }
+
+    private static HashSet<string> Union(IReadOnlySet<string> existing, string[] more)
+    {
+        var set = new HashSet<string>(existing, StringComparer.Ordinal);
+        set.UnionWith(more);
+        return set;
+    }
+}
+
+/// <summary>A broadcast with acks timed out; <see cref="Responses"/> holds the answers that did arrive.</summary>
+public sealed class BroadcastAckTimeoutException(JsonElement[] responses, int expected)
+    : TimeoutException("operation has timed out")
+{
+    /// <summary>The first ack argument of each client that answered in time.</summary>
+    public JsonElement[] Responses { get; } = responses;
+
+    /// <summary>How many clients the broadcast reached.</summary>
+    public int Expected { get; } = expected;
+}

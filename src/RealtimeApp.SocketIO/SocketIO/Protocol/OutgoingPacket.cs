@@ -1,0 +1,43 @@
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+
+/// <summary>
+/// A Socket.IO packet encoded once into the Engine.IO packets that carry it — the text packet, then one
+/// binary message per attachment — ready to be handed to any number of sessions unchanged.
+/// </summary>
+public sealed class OutgoingPacket
+{
+    private OutgoingPacket(EnginePacket[] frames) => Frames = frames;
+
+    /// <summary>The Engine.IO packets, in the order they must be sent.</summary>
+    public IReadOnlyList<EnginePacket> Frames { get; }
+
+    /// <summary>An EVENT (BINARY_EVENT when <paramref name="args"/> hold binary) to <paramref name="nsp"/>.</summary>
+    public static OutgoingPacket Event(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId = null)
+    {
+        var (json, attachments) = SocketPayload.Serialize(eventName, args);
+        return Create(attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event, nsp, ackId, json, attachments);
+    }
+
+    /// <summary>An ACK (BINARY_ACK when <paramref name="args"/> hold binary) answering <paramref name="ackId"/>.</summary>
+    public static OutgoingPacket Ack(string nsp, long ackId, ReadOnlySpan<object?> args)
+    {
+        var (json, attachments) = SocketPayload.Serialize(null, args);
+        return Create(attachments.Count > 0 ? SocketPacketType.BinaryAck : SocketPacketType.Ack, nsp, ackId, json, attachments);
+    }
+
+    /// <summary>Any packet from an already-serialized JSON payload (CONNECT reply, CONNECT_ERROR, DISCONNECT).</summary>
+    public static OutgoingPacket Create(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
+        IReadOnlyList<ReadOnlyMemory<byte>>? attachments = null)
+    {
+        var count = attachments?.Count ?? 0;
+        var frames = new EnginePacket[1 + count];
+        frames[0] = EnginePacket.Message(SocketPacketCodec.Encode(type, nsp, ackId, json, count));
+        for (var i = 0; i < count; i++)
+        {
+            frames[i + 1] = EnginePacket.Binary(attachments![i]);
+        }
+        return new OutgoingPacket(frames);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+// Acks the server asked for: ids come from the namespace's counter (Node: one counter per namespace);
+// an ACK with an unknown id is ignored, as in Node.
+public sealed partial class SocketContext
+{
+    private readonly ConcurrentDictionary<long, Action<SocketPacket>> _pendingAcks = new();
+
+    /// <summary>
+    /// Sends <paramref name="eventName"/> and waits for the client's acknowledgement (Node's
+    /// <c>socket.timeout(ms).emitWithAck</c>); resolves with the ack's arguments.
+    /// </summary>
+    /// <exception cref="TimeoutException">"operation has timed out" when no ack came in time.</exception>
+    public async Task<JsonElement[]> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ReservedEvents.Check(eventName);
+        var id = Namespace.NextAckId();
+        var answer = new TaskCompletionSource<JsonElement[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingAcks[id] = packet => answer.TrySetResult([.. packet.Data!.Value.EnumerateArray()]);
+        try
+        {
+            Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args, id), volatileSend: false);
+            return await answer.Task.WaitAsync(timeout ?? Namespace.Server.Options.DefaultAckTimeout,
+                Namespace.Server.Time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("operation has timed out");
+        }
+        finally
+        {
+            _pendingAcks.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Waits for the ack with <paramref name="id"/> (used by broadcasts with acks).</summary>
+    internal void ExpectAck(long id, Action<SocketPacket> onAck) => _pendingAcks[id] = onAck;
+
+    internal void ForgetAck(long id) => _pendingAcks.TryRemove(id, out _);
+
+    private void OnAck(SocketPacket packet)
+    {
+        if (packet.AckId is { } id && _pendingAcks.TryRemove(id, out var callback))
+        {
+            callback(packet);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+// Incoming events: catch-all listeners run first, then the listeners of the event's name (Node's order).
+public sealed partial class SocketContext
+{
+    private readonly Lock _handlersGate = new();
+    private Dictionary<string, Func<SocketEventArgs, Task>[]> _handlers = new(StringComparer.Ordinal);
+    private Func<SocketEventArgs, Task>[] _anyHandlers = [];
+
+    /// <summary>Listens to <paramref name="eventName"/>.</summary>
+    public SocketContext On(string eventName, Func<SocketEventArgs, Task> handler)
+    {
+        lock (_handlersGate)
+        {
+            var copy = new Dictionary<string, Func<SocketEventArgs, Task>[]>(_handlers, StringComparer.Ordinal);
+            copy[eventName] = copy.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
+            _handlers = copy;
+        }
+        return this;
+    }
+
+    /// <summary>Listens to <paramref name="eventName"/> with a synchronous handler.</summary>
+    public SocketContext On(string eventName, Action<SocketEventArgs> handler) =>
+        On(eventName, e => { handler(e); return Task.CompletedTask; });
+
+    /// <summary>
+    /// Listens to <paramref name="eventName"/>, binding its first argument to <typeparamref name="T"/>
+    /// (camelCase JSON). When it does not bind, the handler is not called and, if the client asked for an
+    /// ack, it is answered <c>{"ok":false,"error":{"code":"invalid_payload","message":…}}</c>.
+    /// </summary>
+    public SocketContext On<T>(string eventName, Func<T, SocketAck?, Task> handler) => On(eventName, e =>
+    {
+        T? data;
+        try
+        {
+            data = e.Get<T>(0);
+        }
+        catch (JsonException ex)
+        {
+            e.Ack?.Send(new { ok = false, error = new { code = "invalid_payload", message = ex.Message } });
+            return Task.CompletedTask;
+        }
+        if (data is null)
+        {
+            e.Ack?.Send(new { ok = false, error = new { code = "invalid_payload", message = "payload is null" } });
+            return Task.CompletedTask;
+        }
+        return handler(data, e.Ack);
+    });
+
+    /// <summary>Listens to every event (Node's <c>socket.onAny</c>), before the named listeners.</summary>
+    public SocketContext OnAny(Func<SocketEventArgs, Task> handler)
+    {
+        lock (_handlersGate)
+        {
+            _anyHandlers = [.. _anyHandlers, handler];
+        }
+        return this;
+    }
+
+    internal void OnEvent(SocketPacket packet)
+    {
+        var first = packet.Data!.Value[0];
+        var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
+        var args = new SocketEventArgs(this, packet, name);
+        foreach (var handler in _anyHandlers)
+        {
+            Namespace.Server.Invoke(handler, args);
+        }
+        if (_handlers.TryGetValue(name, out var handlers))
+        {
+            foreach (var handler in handlers)
+            {
+                Namespace.Server.Invoke(handler, args);
+            }
+        }
+    }
+
+    internal void OnPacket(SocketPacket packet)
+    {
+        switch (packet.Type)
+        {
+            case SocketPacketType.Event or SocketPacketType.BinaryEvent:
+                OnEvent(packet);
+                break;
+            case SocketPacketType.Ack or SocketPacketType.BinaryAck:
+                OnAck(packet);
+                break;
+            case SocketPacketType.Disconnect:
+                OnClose(DisconnectReason.ClientNamespaceDisconnect);
+                break;
+        }
+    }
+}

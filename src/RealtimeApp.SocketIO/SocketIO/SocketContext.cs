@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+/// <summary>
+/// One socket: one client in one namespace (Node's <c>Socket</c>; named like <c>HttpContext</c> so it is
+/// not confused with the engine session underneath). Thread-safe.
+/// </summary>
+public sealed partial class SocketContext
+{
+    private readonly SocketIOConnection _connection;
+    private int _connected;
+
+    internal SocketContext(SocketNamespace ns, SocketIOConnection connection, string id, SocketHandshake handshake)
+    {
+        Namespace = ns;
+        _connection = connection;
+        Id = id;
+        Handshake = handshake;
+    }
+
+    /// <summary>The socket id: 20 URL-safe characters, never the engine sid (which is a session secret).</summary>
+    public string Id { get; }
+
+    /// <summary>The namespace this socket joined.</summary>
+    public SocketNamespace Namespace { get; }
+
+    /// <summary>How the client connected: headers, query, address, time, URL and the CONNECT auth payload.</summary>
+    public SocketHandshake Handshake { get; }
+
+    /// <summary>Per-socket application state (Node's <c>socket.data</c>).</summary>
+    public IDictionary<string, object?> Data { get; } = new ConcurrentDictionary<string, object?>();
+
+    /// <summary>True from the CONNECT reply until the socket disconnects.</summary>
+    public bool Connected => _connected == 1;
+
+    /// <summary>The rooms this socket is in, its own id included.</summary>
+    public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
+
+    /// <summary>The engine transport in use now ("polling" or "websocket").</summary>
+    public EngineTransportKind Transport => _connection.Session.Transport;
+
+    /// <summary>Raised before the socket leaves its rooms (so <see cref="Rooms"/> is still readable).</summary>
+    public event Action<SocketContext, DisconnectReason>? Disconnecting;
+
+    /// <summary>Raised once the socket has disconnected.</summary>
+    public event Action<SocketContext, DisconnectReason>? Disconnected;
+
+    /// <summary>Joins <paramref name="rooms"/>.</summary>
+    public void Join(params string[] rooms) => Namespace.Adapter.AddAll(Id, rooms);
+
+    /// <summary>Leaves <paramref name="room"/>.</summary>
+    public void Leave(string room) => Namespace.Adapter.Delete(Id, room);
+
+    /// <summary>Sends event <paramref name="eventName"/> to this client.</summary>
+    /// <exception cref="ArgumentException">A reserved event name (connect, disconnect, …).</exception>
+    public void Emit(string eventName, params object?[] args)
+    {
+        ReservedEvents.Check(eventName);
+        Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args), volatileSend: false);
+    }
+
+    /// <summary>Every other socket of the namespace (Node's <c>socket.broadcast</c>).</summary>
+    public BroadcastOperator Broadcast => new BroadcastOperator(Namespace).Except(Id);
+
+    /// <summary>The sockets in <paramref name="rooms"/>, this one excluded (Node's <c>socket.to</c>).</summary>
+    public BroadcastOperator To(params string[] rooms) => Broadcast.To(rooms);
+
+    /// <summary>
+    /// Disconnects this socket from its namespace (the client gets a DISCONNECT and will not reconnect on
+    /// its own). With <paramref name="close"/>, the whole connection closes, every namespace included.
+    /// </summary>
+    public void Disconnect(bool close = false)
+    {
+        if (!Connected)
+        {
+            return;
+        }
+        if (close)
+        {
+            _connection.Close(DisconnectReason.ServerNamespaceDisconnect, notifyClient: true, origin: this);
+            return;
+        }
+        Deliver(OutgoingPacket.Create(SocketPacketType.Disconnect, Namespace.Name, null, []), volatileSend: false);
+        OnClose(DisconnectReason.ServerNamespaceDisconnect);
+    }
+
+    /// <summary>Hands an encoded packet to the engine session; false when dropped (volatile, or closed).</summary>
+    internal bool Deliver(OutgoingPacket packet, bool volatileSend)
+    {
+        var session = _connection.Session;
+        if (volatileSend && !session.IsWritable)
+        {
+            return false;
+        }
+        foreach (var frame in packet.Frames)
+        {
+            if (!session.Send(frame))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    internal void MarkConnected() => _connected = 1;
+
+    /// <summary>Leaves the namespace: disconnecting, rooms left, disconnected. Runs once.</summary>
+    internal void OnClose(DisconnectReason reason)
+    {
+        if (Interlocked.Exchange(ref _connected, 0) != 1)
+        {
+            return;
+        }
+        Namespace.Server.Invoke(() => Disconnecting?.Invoke(this, reason), this);
+        Namespace.Adapter.DeleteAll(Id);
+        Namespace.Remove(this);
+        _connection.Remove(this);
+        Namespace.Server.Invoke(() => Disconnected?.Invoke(this, reason), this);
+    }
+}
+
+internal static class ReservedEvents
+{
+    private static readonly HashSet<string> Names =
+        ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
+
+    public static void Check(string eventName)
+    {
+        if (Names.Contains(eventName))
+        {
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name", nameof(eventName));
+        }
+    }
+}

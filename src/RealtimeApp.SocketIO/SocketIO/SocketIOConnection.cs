@@ -1,0 +1,195 @@
+using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+/// <summary>
+/// One engine session carrying any number of namespaces (Node's <c>Client</c>): it decodes packets,
+/// reassembles binary attachments, routes packets to sockets and enforces the connect timeout. Any
+/// protocol violation closes this one connection, as Node does, never anything else.
+/// </summary>
+internal sealed class SocketIOConnection
+{
+    private readonly SocketIOServer _server;
+    private readonly Dictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly ITimer _connectTimer;
+    private SocketPacket? _pendingBinary;
+    private bool _everConnected;
+
+    public SocketIOConnection(SocketIOServer server, EngineSession session)
+    {
+        _server = server;
+        Session = session;
+        _connectTimer = server.Time.CreateTimer(static s => ((SocketIOConnection)s!).OnConnectTimeout(), this,
+            server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public EngineSession Session { get; }
+
+    public void Send(OutgoingPacket packet)
+    {
+        foreach (var frame in packet.Frames)
+        {
+            Session.Send(frame);
+        }
+    }
+
+    public void Add(SocketContext socket)
+    {
+        lock (_gate)
+        {
+            _sockets[socket.Namespace.Name] = socket;
+            if (!_everConnected)
+            {
+                // Cleared by the first successful join and never re-armed (Node: a client that later
+                // leaves every namespace keeps its engine connection).
+                _everConnected = true;
+                _connectTimer.Dispose();
+            }
+        }
+    }
+
+    public void Remove(SocketContext socket)
+    {
+        lock (_gate)
+        {
+            if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && current == socket)
+            {
+                _sockets.Remove(socket.Namespace.Name);
+            }
+        }
+    }
+
+    /// <summary>One Engine.IO message: a text packet, or the next attachment of a pending binary packet.</summary>
+    public void OnMessage(DecodedPacket message)
+    {
+        if (message.IsBinary)
+        {
+            if (_pendingBinary is not { } pending)
+            {
+                Fail(SocketDecodeError.UnexpectedBinary);
+                return;
+            }
+            pending.Attachments.Add(message.Data.ToArray());
+            if (pending.IsComplete)
+            {
+                _pendingBinary = null;
+                if (!BinaryPlaceholders.AreValid(pending.Data!.Value, pending.AttachmentCount))
+                {
+                    Fail(SocketDecodeError.InvalidPlaceholder);
+                    return;
+                }
+                Dispatch(pending);
+            }
+            return;
+        }
+
+        if (_pendingBinary is not null)
+        {
+            Fail(SocketDecodeError.UnexpectedText);
+            return;
+        }
+        var error = SocketPacketCodec.Decode(message.Data.Span, out var packet, _server.Options.MaxAttachments);
+        if (error != SocketDecodeError.None)
+        {
+            Fail(error);
+            return;
+        }
+        if (packet!.AttachmentCount > 0)
+        {
+            _pendingBinary = packet;
+            return;
+        }
+        if (packet.Type is SocketPacketType.BinaryEvent or SocketPacketType.BinaryAck
+            && !BinaryPlaceholders.AreValid(packet.Data!.Value, 0))
+        {
+            Fail(SocketDecodeError.InvalidPlaceholder);
+            return;
+        }
+        Dispatch(packet);
+    }
+
+    private void Dispatch(SocketPacket packet)
+    {
+        SocketContext? socket;
+        lock (_gate)
+        {
+            _sockets.TryGetValue(packet.Namespace, out socket);
+        }
+
+        if (socket is null && packet.Type == SocketPacketType.Connect)
+        {
+            _ = _server.ConnectAsync(this, packet);
+        }
+        else if (socket is not null && packet.Type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
+        {
+            socket.OnPacket(packet);
+        }
+        else
+        {
+            // Node's "invalid state": CONNECT twice, CONNECT_ERROR from a client, or a packet for a
+            // namespace this client has not joined.
+            _server.Log.ProtocolViolation(Session.Id, $"invalid state: {packet.Type} for {packet.Namespace}");
+            Close(DisconnectReason.ForcedServerClose, notifyClient: false);
+        }
+    }
+
+    private void Fail(SocketDecodeError error)
+    {
+        _server.Log.ProtocolViolation(Session.Id, error.ToString());
+        Close(DisconnectReason.ForcedServerClose, notifyClient: false);
+    }
+
+    private void OnConnectTimeout()
+    {
+        lock (_gate)
+        {
+            if (_everConnected)
+            {
+                return;
+            }
+        }
+        Close(DisconnectReason.ForcedServerClose, notifyClient: false);
+    }
+
+    /// <summary>
+    /// Closes the connection: every socket leaves with <paramref name="reason"/> (the initiating socket
+    /// with its own), each told with a DISCONNECT first when <paramref name="notifyClient"/>; then the
+    /// engine session closes after flushing what was queued.
+    /// </summary>
+    public void Close(DisconnectReason reason, bool notifyClient, SocketContext? origin = null)
+    {
+        foreach (var socket in Snapshot())
+        {
+            if (notifyClient)
+            {
+                Send(OutgoingPacket.Create(SocketPacketType.Disconnect, socket.Namespace.Name, null, []));
+            }
+            socket.OnClose(socket == origin || origin is null ? reason : DisconnectReason.ServerNamespaceDisconnect);
+        }
+        _connectTimer.Dispose();
+        Session.Close();
+    }
+
+    /// <summary>The engine session closed underneath: every socket leaves with the mapped reason.</summary>
+    public void OnEngineClosed(EngineCloseReason reason)
+    {
+        _connectTimer.Dispose();
+        var mapped = DisconnectReasons.FromEngine(reason);
+        foreach (var socket in Snapshot())
+        {
+            socket.OnClose(mapped);
+        }
+    }
+
+    private SocketContext[] Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _sockets.Values];
+        }
+    }
+}

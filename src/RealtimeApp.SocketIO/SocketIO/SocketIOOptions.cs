@@ -1,0 +1,17 @@
+namespace RealtimeApp.SocketIO.SocketIO;
+
+/// <summary>
+/// Socket.IO options (Node's socket.io 4.8 names and defaults). Bound, together with the Engine.IO
+/// options, from the configuration section <c>SocketIO</c> by <c>AddSocketIO</c>.
+/// </summary>
+public sealed class SocketIOOptions
+{
+    /// <summary>How long a new connection may take to join its first namespace before it is closed. Default 45 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Most binary attachments one packet may announce (socket.io-parser's maxAttachments). Default 10.</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>Default timeout of <c>EmitWithAckAsync</c> when none is given. Default 30 s.</summary>
+    public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+/// <summary>
+/// The Socket.IO server: the namespace registry on top of an Engine.IO endpoint. Inject it anywhere
+/// (controllers, background services) to emit: <c>io.Of("/item").To("room").Emit(...)</c>.
+/// </summary>
+public sealed partial class SocketIOServer : IEngineSessionHandler
+{
+    private readonly ConcurrentDictionary<string, SocketNamespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<EngineSession, SocketIOConnection> _connections = new();
+    private (Func<string, JsonElement, bool> Match, Action<SocketNamespace> Configure)[] _dynamic = [];
+
+    /// <summary>Creates the server; <c>AddSocketIO</c> registers one as a singleton.</summary>
+    public SocketIOServer(IOptions<SocketIOOptions> options, ILogger<SocketIOServer> logger, TimeProvider time)
+    {
+        Options = options.Value;
+        Log = new SocketIOLog(logger);
+        Time = time;
+        Of("/");
+    }
+
+    /// <summary>The options in force.</summary>
+    public SocketIOOptions Options { get; }
+
+    /// <summary>Engine connections currently open.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    internal SocketIOLog Log { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>The main namespace <c>/</c> (Node's <c>io.sockets</c>).</summary>
+    public SocketNamespace Sockets => Of("/");
+
+    /// <summary>The namespace <paramref name="name"/>, created on first use (a missing leading <c>/</c> is added).</summary>
+    public SocketNamespace Of(string name)
+    {
+        name = name.StartsWith('/') ? name : "/" + name;
+        return _namespaces.GetOrAdd(name, static (n, server) => new SocketNamespace(server, n), this);
+    }
+
+    /// <summary>
+    /// Dynamic namespaces: a CONNECT to an unknown name matching <paramref name="pattern"/> creates it and
+    /// runs <paramref name="configure"/> on it (Node's <c>io.of(regex)</c>).
+    /// </summary>
+    public SocketIOServer Of(Regex pattern, Action<SocketNamespace> configure) =>
+        Of((name, _) => pattern.IsMatch(name), configure);
+
+    /// <summary>Dynamic namespaces decided by a predicate over the name and the CONNECT auth payload.</summary>
+    public SocketIOServer Of(Func<string, JsonElement, bool> match, Action<SocketNamespace> configure)
+    {
+        _dynamic = [.. _dynamic, (match, configure)];
+        return this;
+    }
+
+    /// <summary>Sends an event to every socket of the main namespace.</summary>
+    public void Emit(string eventName, params object?[] args) => Sockets.Emit(eventName, args);
+
+    /// <summary>Targets rooms of the main namespace.</summary>
+    public BroadcastOperator To(params string[] rooms) => Sockets.To(rooms);
+
+    /// <summary>Disconnects every client with "server shutting down" (called when the app stops).</summary>
+    public void Close()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            connection.Close(DisconnectReason.ServerShuttingDown, notifyClient: false);
+        }
+    }
+
+    void IEngineSessionHandler.OnOpened(EngineSession session) =>
+        _connections[session] = new SocketIOConnection(this, session);
+
+    void IEngineSessionHandler.OnMessage(EngineSession session, DecodedPacket message)
+    {
+        if (_connections.TryGetValue(session, out var connection))
+        {
+            connection.OnMessage(message);
+        }
+    }
+
+    void IEngineSessionHandler.OnClosed(EngineSession session, EngineCloseReason reason, string? description)
+    {
+        if (_connections.TryRemove(session, out var connection))
+        {
+            connection.OnEngineClosed(reason);
+        }
+    }
+
+    internal async Task ConnectAsync(SocketIOConnection connection, SocketPacket packet)
+    {
+        var auth = packet.Data ?? EmptyObject;
+        if (!_namespaces.TryGetValue(packet.Namespace, out var ns))
+        {
+            foreach (var (match, configure) in _dynamic)
+            {
+                if (match(packet.Namespace, auth))
+                {
+                    var created = false;
+                    ns = _namespaces.GetOrAdd(packet.Namespace, n => { created = true; return new SocketNamespace(this, n); });
+                    if (created)
+                    {
+                        configure(ns);
+                    }
+                    break;
+                }
+            }
+        }
+        if (ns is null)
+        {
+            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, packet.Namespace, null,
+                SocketNamespace.ConnectError("Invalid namespace", null)));
+            return;
+        }
+        try
+        {
+            await ns.ConnectAsync(connection, auth);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(connection.Session.Id, ex);
+        }
+    }
+
+    /// <summary>Runs application code so that its failure costs nothing but a log line.</summary>
+    internal void Invoke<T>(Func<T, Task> handler, T argument)
+    {
+        try
+        {
+            var task = handler(argument);
+            if (!task.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(task);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(null, ex);
+        }
+    }
+
+    internal void Invoke(Action handler, SocketContext socket)
+    {
+        try
+        {
+            handler();
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(socket.Id, ex);
+        }
+    }
+
+    private async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(null, ex);
+        }
+    }
+
+    /// <summary>20 URL-safe characters from 15 random bytes (the format of Node's ids).</summary>
+    internal static string NewId() => EngineServer.NewSessionId();
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+}

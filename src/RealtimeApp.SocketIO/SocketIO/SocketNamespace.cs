@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+/// <summary>
+/// A namespace: its sockets, its connection middleware, its connection listeners and its adapter (rooms,
+/// fan-out). Broadcast shortcuts (<see cref="Emit"/>, <see cref="To"/>, …) address every socket in it.
+/// </summary>
+public sealed class SocketNamespace
+{
+    private readonly ConcurrentDictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
+    private Func<SocketContext, Func<Task>, Task>[] _middlewares = [];
+    private Func<SocketContext, Task>[] _onConnection = [];
+    private long _nextAckId = -1;
+
+    internal SocketNamespace(SocketIOServer server, string name)
+    {
+        Server = server;
+        Name = name;
+        Adapter = new InMemoryAdapter(FindSocket);
+    }
+
+    /// <summary>The namespace name, starting with <c>/</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Rooms and fan-out for this namespace.</summary>
+    public ISocketIOAdapter Adapter { get; }
+
+    /// <summary>The sockets connected to this namespace on this node.</summary>
+    public ICollection<SocketContext> Sockets => _sockets.Values;
+
+    internal SocketIOServer Server { get; }
+
+    /// <summary>
+    /// Adds connection middleware, run in order for every CONNECT before the socket joins (Node's
+    /// <c>namespace.use</c>). Call <c>next()</c> to go on. To refuse, throw
+    /// <see cref="ConnectionRefusedException"/> (its message and data reach the client's
+    /// <c>connect_error</c>) or any exception (its message does); returning without calling
+    /// <c>next()</c> refuses too.
+    /// </summary>
+    public SocketNamespace Use(Func<SocketContext, Func<Task>, Task> middleware)
+    {
+        _middlewares = [.. _middlewares, middleware];
+        return this;
+    }
+
+    /// <summary>Listens for sockets joining (Node's <c>namespace.on("connection")</c>).</summary>
+    public SocketNamespace OnConnection(Func<SocketContext, Task> handler)
+    {
+        _onConnection = [.. _onConnection, handler];
+        return this;
+    }
+
+    /// <summary>Listens for sockets joining, synchronously.</summary>
+    public SocketNamespace OnConnection(Action<SocketContext> handler) =>
+        OnConnection(s => { handler(s); return Task.CompletedTask; });
+
+    /// <summary>Sends an event to every socket of the namespace.</summary>
+    public void Emit(string eventName, params object?[] args) => new BroadcastOperator(this).Emit(eventName, args);
+
+    /// <summary>Targets the sockets in <paramref name="rooms"/>.</summary>
+    public BroadcastOperator To(params string[] rooms) => new BroadcastOperator(this).To(rooms);
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public BroadcastOperator In(params string[] rooms) => To(rooms);
+
+    /// <summary>Targets every socket except those in <paramref name="rooms"/>.</summary>
+    public BroadcastOperator Except(params string[] rooms) => new BroadcastOperator(this).Except(rooms);
+
+    /// <summary>Targets every socket, dropping the packet for those that cannot take it now.</summary>
+    public BroadcastOperator Volatile => new BroadcastOperator(this).Volatile;
+
+    /// <summary>Targets every socket, waiting at most <paramref name="timeout"/> for acks.</summary>
+    public BroadcastOperator Timeout(TimeSpan timeout) => new BroadcastOperator(this).Timeout(timeout);
+
+    /// <summary>The socket with <paramref name="id"/> on this node, if connected.</summary>
+    public SocketContext? FindSocket(string id) => _sockets.TryGetValue(id, out var socket) ? socket : null;
+
+    internal long NextAckId() => Interlocked.Increment(ref _nextAckId);
+
+    internal void Remove(SocketContext socket) => _sockets.TryRemove(new(socket.Id, socket));
+
+    /// <summary>
+    /// CONNECT: middleware in order, then (if the connection is still there) join the own-id room, send
+    /// the CONNECT reply, then the connection listeners — so events they emit follow the reply on the wire.
+    /// </summary>
+    internal async Task ConnectAsync(SocketIOConnection connection, JsonElement auth)
+    {
+        var socket = new SocketContext(this, connection, SocketIOServer.NewId(),
+            new SocketHandshake(connection.Session.Request, auth));
+        var refusal = await RunMiddlewareAsync(socket);
+        if (!connection.Session.IsOpen)
+        {
+            return;
+        }
+        if (refusal is not null)
+        {
+            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, Name, null, refusal));
+            return;
+        }
+
+        _sockets[socket.Id] = socket;
+        Adapter.AddAll(socket.Id, [socket.Id]);
+        socket.MarkConnected();
+        connection.Add(socket);
+        var reply = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["sid"] = socket.Id });
+        connection.Send(OutgoingPacket.Create(SocketPacketType.Connect, Name, null, reply));
+        foreach (var handler in _onConnection)
+        {
+            Server.Invoke(handler, socket);
+        }
+    }
+
+    /// <returns>null when every middleware called next; otherwise the CONNECT_ERROR payload.</returns>
+    private async Task<byte[]?> RunMiddlewareAsync(SocketContext socket)
+    {
+        var middlewares = _middlewares;
+        var passed = 0;
+        try
+        {
+            Task Next(int index)
+            {
+                if (index == middlewares.Length)
+                {
+                    passed = index;
+                    return Task.CompletedTask;
+                }
+                return middlewares[index](socket, () => Next(index + 1));
+            }
+            await Next(0);
+        }
+        catch (ConnectionRefusedException refused)
+        {
+            return ConnectError(refused.Message, refused.Data);
+        }
+        catch (Exception ex)
+        {
+            return ConnectError(ex.Message, null);
+        }
+        return passed == middlewares.Length ? null : ConnectError("connection refused", null);
+    }
+
+    internal static byte[] ConnectError(string message, object? data)
+    {
+        // {"message":…,"data":…}, data omitted when there is none (as Node does when err.data is undefined).
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = SocketPayload.DefaultOptions.Encoder }))
+        {
+            json.WriteStartObject();
+            json.WriteString("message"u8, message);
+            if (data is not null)
+            {
+                json.WritePropertyName("data"u8);
+                JsonSerializer.Serialize(json, data, data.GetType(), SocketPayload.DefaultOptions);
+            }
+            json.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+}
+
+/// <summary>Thrown by connection middleware to refuse a socket with a message (and optional data) for the client.</summary>
+public sealed class ConnectionRefusedException(string message, object? data = null) : Exception(message)
+{
+    /// <summary>Extra data sent in the CONNECT_ERROR packet (the client's <c>err.data</c>).</summary>
+    public new object? Data { get; } = data;
+}

@@ -1,0 +1,43 @@
+// The reference server of the socket.io-protocol v5 test suite, on RealtimeApp.SocketIO:
+// pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6, connectTimeout 1000 ms, CORS for any origin,
+// namespaces "/" and "/custom". On connection each emits "auth" with the handshake's auth payload;
+// "message" is answered with "message-back" (same arguments, binary included) and "message-with-ack"
+// with an ack carrying the same arguments.
+//
+//   dotnet run --project tests/RealtimeApp.ConformanceHost                 (http://localhost:3000)
+//   dotnet run --project tests/RealtimeApp.ConformanceHost --urls http://127.0.0.1:0
+using RealtimeApp.SocketIO.Hosting;
+using RealtimeApp.SocketIO.SocketIO;
+
+var builder = WebApplication.CreateBuilder(args);
+if (builder.Configuration["urls"] is null)
+{
+    builder.WebHost.UseUrls("http://localhost:3000");
+}
+builder.Services.AddSocketIO(
+    o => o.ConnectTimeout = TimeSpan.FromMilliseconds(1000),
+    engine =>
+    {
+        engine.PingInterval = TimeSpan.FromMilliseconds(300);
+        engine.PingTimeout = TimeSpan.FromMilliseconds(200);
+        engine.MaxHttpBufferSize = 1_000_000;
+    });
+builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.SetIsOriginAllowed(_ => true)
+    .AllowCredentials().AllowAnyHeader().AllowAnyMethod()));
+
+var app = builder.Build();
+app.UseCors();
+
+var io = app.Services.GetRequiredService<SocketIOServer>();
+foreach (var ns in new[] { io.Of("/"), io.Of("/custom") })
+{
+    ns.OnConnection(socket =>
+    {
+        socket.Emit("auth", socket.Handshake.Auth);
+        socket.On("message", e => socket.Emit("message-back", e.Arguments()));
+        socket.On("message-with-ack", e => e.Ack?.Send(e.Arguments()));
+    });
+}
+
+app.MapSocketIO();
+app.Run();
