@@ -53,7 +53,9 @@ public static class BinaryPlaceholders
         {
             return false;
         }
-        if (!value.TryGetProperty("num", out var index) || !index.TryGetInt32(out num))
+        // A hostile "num" may be any JSON value: only an integer names an attachment.
+        if (!value.TryGetProperty("num", out var index) || index.ValueKind != JsonValueKind.Number
+            || !index.TryGetInt32(out num))
         {
             num = -1;
         }

@@ -11,7 +11,9 @@ namespace RealtimeApp.SocketIO.SocketIO.Protocol;
 /// Turns emit arguments into the JSON array of an EVENT or ACK with System.Text.Json. Binary values —
 /// <c>byte[]</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>, <c>Memory&lt;byte&gt;</c> — anywhere in the object graph
 /// become placeholders and are returned as attachments, so the caller picks BINARY_EVENT / BINARY_ACK.
-/// Strings are escaped only where JSON requires it (as JavaScript's JSON.stringify does), so "€" stays "€".
+/// Strings are escaped as little as System.Text.Json allows: "€" and every other character of the Basic
+/// Multilingual Plane stay as they are, as with JavaScript's JSON.stringify; characters outside it (emoji)
+/// are written as \u surrogate pairs, which JSON.parse reads back to the same string.
 /// </summary>
 public static class SocketPayload
 {
