@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using RealtimeApp.Hosting;
+using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.Startup;
 using Serilog;
 
@@ -20,12 +21,18 @@ try
     // Liveness for Docker's HEALTHCHECK and load balancers
     builder.Services.AddHealthChecks();
 
+    // Realtime: Socket.IO (options from the "SocketIO" section), browsers allowed by Cors:Origins
+    builder.Services.AddSocketIO();
+    builder.Services.AddAppCors(builder.Configuration);
+
     app = builder.Build();
 
     app.UseAppRequestLogging();
     app.UseDefaultFiles();
     app.UseStaticFiles();
+    app.UseCors();
     app.MapHealthChecks("/health");
+    app.MapSocketIO("/socket.io").RequireCors(AppCors.Policy);
     app.MapStartupTrace();
 
     app.RunWithStartupTrace();

@@ -31,6 +31,26 @@ public sealed class HostEndpointsTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_realtime_endpoint_answers_handshakes_with_cors_for_configured_origins_only()
+    {
+        await using var app = AppProcess.StartBuiltApp("--urls", "http://127.0.0.1:0",
+            "--Cors:Origins:0=http://allowed.example", "--Cors:Origins:1=");
+        using var http = await ConnectAsync(app);
+
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, "/socket.io/?EIO=4&transport=polling");
+        allowed.Headers.Add("Origin", "http://allowed.example");
+        var response = await http.SendAsync(allowed);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("0{\"sid\":", await response.Content.ReadAsStringAsync());
+        Assert.Equal("http://allowed.example", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/socket.io/?EIO=4&transport=polling");
+        other.Headers.Add("Origin", "http://localhost:5000");
+        var refused = await http.SendAsync(other);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
     internal static async Task<HttpClient> ConnectAsync(AppProcess app)
     {
         var ready = (await app.WaitForPhaseAsync("ready"))[0];

@@ -1,0 +1,24 @@
+namespace RealtimeApp.Hosting;
+
+/// <summary>
+/// One CORS policy for every browser-facing endpoint (the realtime endpoint now, the HTTP API later),
+/// its origins from configuration (<c>Cors:Origins</c>). Credentials are allowed, so origins are echoed
+/// exactly — a wildcard is not possible with credentials, which Socket.IO clients may send.
+/// </summary>
+public static class AppCors
+{
+    /// <summary>The policy name endpoints require.</summary>
+    public const string Policy = "app";
+
+    /// <summary>Registers <see cref="Policy"/> with the origins of <c>Cors:Origins</c> (none allowed when empty).</summary>
+    public static IServiceCollection AddAppCors(this IServiceCollection services, IConfiguration configuration)
+    {
+        var origins = configuration.GetSection("Cors:Origins").Get<string[]>() ?? [];
+        services.AddCors(o => o.AddPolicy(Policy, p => p
+            .WithOrigins(origins)
+            .AllowCredentials()
+            .AllowAnyHeader()
+            .WithMethods("GET", "POST")));
+        return services;
+    }
+}
