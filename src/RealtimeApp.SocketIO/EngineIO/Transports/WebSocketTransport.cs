@@ -17,7 +17,8 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
     private readonly CancellationTokenSource _writerStop = new();
     private bool _probing = probing;
     private Task _writer = Task.CompletedTask;
-    private int _closing;
+    private readonly Lock _stopGate = new();
+    private Task? _stopping;
 
     public EngineTransportKind Kind => EngineTransportKind.WebSocket;
 
@@ -44,8 +45,10 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         {
             session.Close(reason.Reason, reason.Description);
         }
+
+        // Whoever started the stop (this method, the session's close, a failed probe), the request must
+        // not end before the close frame is out: ending it lets Kestrel drop the TCP connection.
         await StopAsync(WebSocketCloseStatus.NormalClosure);
-        _writerStop.Dispose();
     }
 
     public void OnSessionClosed(bool flush, bool clientInitiated)
@@ -98,13 +101,21 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         }
     }
 
-    /// <summary>Stops the writer (if running) and sends a close frame once; safe to call from anywhere.</summary>
-    private async Task StopAsync(WebSocketCloseStatus status)
+    /// <summary>
+    /// Stops the writer (if running) and sends a close frame, once: every caller gets the same task, so
+    /// any of them can wait for the frame to be out.
+    /// </summary>
+    private Task StopAsync(WebSocketCloseStatus status)
     {
-        if (Interlocked.Exchange(ref _closing, 1) == 1)
+        lock (_stopGate)
         {
-            return;
+            return _stopping ??= StopCoreAsync(status);
         }
+    }
+
+    private async Task StopCoreAsync(WebSocketCloseStatus status)
+    {
+        await Task.Yield(); // never run the stop inline in the caller (it may be the receive loop)
         await _writerStop.CancelAsync();
         await _writer;
         await CloseOutputAsync(status);
@@ -124,7 +135,19 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             socket.Abort();
+            return;
         }
+
+        // The receive loop ends when the peer answers with its own close frame; one that never does is
+        // cut after the timeout (Node's ws waits in the same way).
+        _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(static (_, s) =>
+        {
+            var ws = (WebSocket)s!;
+            if (ws.State != WebSocketState.Closed)
+            {
+                ws.Abort();
+            }
+        }, socket, TaskScheduler.Default);
     }
 
     private readonly record struct EndReason(EngineCloseReason Reason, string Description);
@@ -181,15 +204,19 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
                 {
                     return new(EngineCloseReason.TransportClose, "probe closed");
                 }
-                if (session.IsClosed)
-                {
-                    return new(EngineCloseReason.TransportClose, "session closed");
-                }
+                // Once the session has closed, frames are ignored (OnPacket drops them) while the loop
+                // waits for the client's close frame that completes the close handshake.
             }
+        }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode is not WebSocketError.ConnectionClosedPrematurely)
+        {
+            // Bytes that are not WebSocket frames (bad header, bad UTF-8 in a text frame, …).
+            return new(EngineCloseReason.TransportError, $"WebSocket error: {ex.Message}");
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            return new(EngineCloseReason.TransportError, $"connection lost: {ex.Message}");
+            // The connection went away without a close frame: Node's ws reports this as a close too.
+            return new(EngineCloseReason.TransportClose, $"connection lost: {ex.Message}");
         }
         finally
         {
