@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO;
@@ -31,7 +32,18 @@ public sealed partial class SocketContext
     /// (camelCase JSON). When it does not bind, the handler is not called and, if the client asked for an
     /// ack, it is answered <c>{"ok":false,"error":{"code":"invalid_payload","message":…}}</c>.
     /// </summary>
-    public SocketContext On<T>(string eventName, Func<T, SocketAck?, Task> handler) => On(eventName, e =>
+    public SocketContext On<T>(string eventName, Func<T, SocketAck?, Task> handler) =>
+        On<T>(eventName, (data, e) => handler(data, e.Ack));
+
+    /// <summary>
+    /// As <see cref="On{T}(string, Func{T, SocketAck, Task})"/>, with <typeparamref name="TService"/> resolved
+    /// from the event's own DI scope (disposed when the handler finishes).
+    /// </summary>
+    public SocketContext On<T, TService>(string eventName, Func<T, TService, SocketAck?, Task> handler)
+        where TService : notnull =>
+        On<T>(eventName, (data, e) => handler(data, e.Services.GetRequiredService<TService>(), e.Ack));
+
+    private SocketContext On<T>(string eventName, Func<T, SocketEventArgs, Task> handler) => On(eventName, e =>
     {
         T? data;
         try
@@ -48,7 +60,7 @@ public sealed partial class SocketContext
             e.Ack?.Send(new { ok = false, error = new { code = "invalid_payload", message = "payload is null" } });
             return Task.CompletedTask;
         }
-        return handler(data, e.Ack);
+        return handler(data, e);
     });
 
     /// <summary>Listens to every event (Node's <c>socket.onAny</c>), before the named listeners.</summary>
@@ -66,17 +78,8 @@ public sealed partial class SocketContext
         var first = packet.Data!.Value[0];
         var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
         var args = new SocketEventArgs(this, packet, name);
-        foreach (var handler in _anyHandlers)
-        {
-            Namespace.Server.Invoke(handler, args);
-        }
-        if (_handlers.TryGetValue(name, out var handlers))
-        {
-            foreach (var handler in handlers)
-            {
-                Namespace.Server.Invoke(handler, args);
-            }
-        }
+        _handlers.TryGetValue(name, out var named);
+        Namespace.Server.Dispatch(args, _anyHandlers, named ?? []);
     }
 
     internal void OnPacket(SocketPacket packet)

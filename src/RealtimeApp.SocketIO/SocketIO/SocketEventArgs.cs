@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO;
@@ -8,6 +9,7 @@ namespace RealtimeApp.SocketIO.SocketIO;
 public sealed class SocketEventArgs
 {
     private readonly SocketPacket _packet;
+    private AsyncServiceScope? _scope;
 
     internal SocketEventArgs(SocketContext socket, SocketPacket packet, string name)
     {
@@ -19,6 +21,14 @@ public sealed class SocketEventArgs
 
     /// <summary>The socket the event came from.</summary>
     public SocketContext Socket { get; }
+
+    /// <summary>
+    /// Services for this event: a DI scope created on first use and disposed once the event's handlers
+    /// have finished (as SignalR gives each hub invocation its own scope).
+    /// </summary>
+    public IServiceProvider Services => (_scope ??= Socket.Namespace.Server.CreateScope()).ServiceProvider;
+
+    internal ValueTask DisposeScopeAsync() => _scope?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>The event name.</summary>
     public string Name { get; }

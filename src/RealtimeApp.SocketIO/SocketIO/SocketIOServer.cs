@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.EngineIO;
@@ -19,9 +20,13 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     private readonly ConcurrentDictionary<EngineSession, SocketIOConnection> _connections = new();
     private (Func<string, JsonElement, bool> Match, Action<SocketNamespace> Configure)[] _dynamic = [];
 
+    private readonly IServiceScopeFactory _scopes;
+
     /// <summary>Creates the server; <c>AddSocketIO</c> registers one as a singleton.</summary>
-    public SocketIOServer(IOptions<SocketIOOptions> options, ILogger<SocketIOServer> logger, TimeProvider time)
+    public SocketIOServer(IOptions<SocketIOOptions> options, ILogger<SocketIOServer> logger, TimeProvider time,
+        IServiceScopeFactory scopes)
     {
+        _scopes = scopes;
         Options = options.Value;
         Log = new SocketIOLog(logger);
         Time = time;
@@ -128,6 +133,61 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         catch (Exception ex)
         {
             Log.HandlerFailed(connection.Session.Id, ex);
+        }
+    }
+
+    internal AsyncServiceScope CreateScope() => _scopes.CreateAsyncScope();
+
+    /// <summary>
+    /// Runs an event's catch-all handlers, then its named ones (Node's order), and disposes the event's
+    /// DI scope once all of them have finished.
+    /// </summary>
+    internal void Dispatch(SocketEventArgs args, Func<SocketEventArgs, Task>[] any, Func<SocketEventArgs, Task>[] named)
+    {
+        List<Task>? pending = null;
+        foreach (var handler in any.Concat(named))
+        {
+            if (Start(handler, args) is { } task)
+            {
+                (pending ??= []).Add(task);
+            }
+        }
+        if (pending is null)
+        {
+            _ = args.DisposeScopeAsync();
+            return;
+        }
+        _ = FinishAsync(pending, args);
+    }
+
+    private async Task FinishAsync(List<Task> pending, SocketEventArgs args)
+    {
+        foreach (var task in pending)
+        {
+            try
+            {
+                await task;
+            }
+            catch (Exception ex)
+            {
+                Log.HandlerFailed(args.Socket.Id, ex);
+            }
+        }
+        await args.DisposeScopeAsync();
+    }
+
+    /// <returns>The handler's task when it has not finished yet; null when it is done (or failed, logged).</returns>
+    private Task? Start(Func<SocketEventArgs, Task> handler, SocketEventArgs args)
+    {
+        try
+        {
+            var task = handler(args);
+            return task.IsCompletedSuccessfully ? null : task;
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(args.Socket.Id, ex);
+            return null;
         }
     }
 
