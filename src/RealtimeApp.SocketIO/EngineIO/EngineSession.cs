@@ -122,11 +122,10 @@ public sealed partial class EngineSession
 
         if (flush)
         {
-            // Polling clients learn about the close from a close packet after the queued ones; a
-            // WebSocket gets a close frame once its writer has drained the outbox.
+            // What is queued still goes out; then a WebSocket gets a close frame from its writer, and a
+            // polling client a close packet in a poll of its own (see PollingTransport.HandleGetAsync).
             if (transport.Kind == EngineTransportKind.Polling)
             {
-                _outbox.Writer.TryWrite(EnginePacket.Close);
                 _closeTimer = _server.Time.CreateTimer(static s => ((EngineSession)s!).Complete(), this,
                     Options.CloseTimeout, Timeout.InfiniteTimeSpan);
             }

@@ -41,8 +41,11 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
     /// <summary>
     /// A GET ends in one of five ways: (1) packets are queued — send them all; (2) the session closed
     /// at once — a close packet, or a noop if the client asked for the close; (3) a server close has
-    /// drained — the last packets end with the close packet and the session is forgotten; (4) an upgrade is
-    /// under way — a noop lets the client pause polling; (5) the client went away — "transport error".
+    /// drained — a close packet on its own, never in the same payload as the packets before it (the
+    /// client acts on a close before it handles Socket.IO packets decoded with it, so a DISCONNECT
+    /// sharing the payload would be lost); as Node, "1" to a poll that was waiting, "6␞1" to a later one;
+    /// (4) an upgrade is under way — a noop lets the client pause polling; (5) the client went away —
+    /// "transport error".
     /// </summary>
     public async Task HandleGetAsync(HttpContext context)
     {
@@ -61,6 +64,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
             return;
         }
 
+        var waited = false;
         try
         {
             while (true)
@@ -74,16 +78,12 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                 if (batch.Count > 0)
                 {
                     await WriteAsync(context, batch);
-                    if (session.Outbox.Completion.IsCompleted)
-                    {
-                        session.Complete();
-                    }
                     return;
                 }
                 if (session.Outbox.Completion.IsCompleted)
                 {
                     session.Complete();
-                    await WriteAsync(context, [EnginePacket.Close]);
+                    await WriteAsync(context, waited ? [EnginePacket.Close] : [EnginePacket.Noop, EnginePacket.Close]);
                     return;
                 }
                 if (session.IsUpgrading || session.CurrentTransport != this)
@@ -93,6 +93,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                 }
                 try
                 {
+                    waited = true;
                     await session.Outbox.WaitToReadAsync(wake.Token);
                 }
                 catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
