@@ -1,0 +1,70 @@
+// Shared helpers of the socketio-*.mjs scripts, which drive the official socket.io-client against the
+// .NET test server and print what they see, one JSON object per line, for the .NET tests to assert on.
+import { io } from "socket.io-client";
+
+export const print = (event) => process.stdout.write(JSON.stringify(event) + "\n");
+
+/** Binary values (Buffer, ArrayBuffer, typed arrays) as {"$bin":[bytes]}, anywhere in the value. */
+export const encode = (value) => {
+  if (value instanceof ArrayBuffer) return { $bin: Array.from(new Uint8Array(value)) };
+  if (ArrayBuffer.isView(value)) {
+    return { $bin: Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
+  }
+  if (Array.isArray(value)) return value.map(encode);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+  }
+  return value;
+};
+
+/**
+ * A new client (own engine connection, no automatic reconnection) for namespace nsp of base url. The
+ * transport the engine opened with is kept in socket.firstTransport; an upgrade is printed.
+ */
+export const connect = (url, transports, nsp = "/", options = {}) => {
+  const socket = io(new URL(nsp, url).toString(), { transports, reconnection: false, forceNew: true, ...options });
+  socket.io.once("open", () => {
+    socket.firstTransport = socket.io.engine.transport.name;
+    socket.io.engine.once("upgrade", (transport) => print({ event: "upgrade", transport: transport.name }));
+  });
+  return socket;
+};
+
+/** Resolves with the arguments of the next `event` of `emitter`. */
+export const next = (emitter, event) => new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
+
+/** Resolves when the socket is connected (rejects on connect_error). */
+export const connected = (socket) =>
+  new Promise((resolve, reject) => {
+    if (socket.connected) return resolve();
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+
+/** When polling and WebSocket are both allowed, waits for the upgrade to WebSocket. */
+export const settled = async (socket, transports) => {
+  const engine = socket.io.engine;
+  if (transports.length > 1 && engine.transport.name !== "websocket") await next(engine, "upgrade");
+};
+
+/** Ends the process with exit code 1 (after printing why) if it is still running after `ms`. */
+export const deadline = (ms = 20000) =>
+  setTimeout(() => {
+    print({ event: "timeout" });
+    process.exit(1);
+  }, ms);
+
+/** Runs main(), prints any error and exits 1 on failure, 0 on success (after a moment to flush). */
+export const run = (main) =>
+  main().then(
+    () => setTimeout(() => process.exit(0), 200),
+    (error) => {
+      print({ event: "error", message: String(error?.message ?? error), data: error?.data ?? null });
+      setTimeout(() => process.exit(1), 200);
+    },
+  );
+
+export const args = () => {
+  const [url, transportList, ...rest] = process.argv.slice(2);
+  return { url, transports: transportList.split(","), rest };
+};
