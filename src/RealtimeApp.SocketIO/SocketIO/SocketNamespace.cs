@@ -76,6 +76,18 @@ public sealed class SocketNamespace
     /// <summary>Targets every socket, waiting at most <paramref name="timeout"/> for acks.</summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new BroadcastOperator(this).Timeout(timeout);
 
+    /// <summary>Every socket of the namespace on this node (Node's <c>namespace.fetchSockets()</c>).</summary>
+    public IReadOnlyList<SocketContext> FetchSockets() => new BroadcastOperator(this).FetchSockets();
+
+    /// <summary>Makes every socket of the namespace join <paramref name="rooms"/>.</summary>
+    public void SocketsJoin(params string[] rooms) => new BroadcastOperator(this).SocketsJoin(rooms);
+
+    /// <summary>Makes every socket of the namespace leave <paramref name="rooms"/>.</summary>
+    public void SocketsLeave(params string[] rooms) => new BroadcastOperator(this).SocketsLeave(rooms);
+
+    /// <summary>Disconnects every socket of the namespace (and their connections when <paramref name="close"/>).</summary>
+    public void DisconnectSockets(bool close = false) => new BroadcastOperator(this).DisconnectSockets(close);
+
     /// <summary>The socket with <paramref name="id"/> on this node, if connected.</summary>
     public SocketContext? FindSocket(string id) => _sockets.TryGetValue(id, out var socket) ? socket : null;
 

@@ -77,7 +77,7 @@ public sealed class NodeSocketIOBroadcastTests
         Assert.Equal([0, 1, 2], responses.Select(r => r.GetProperty("client").GetInt32()).Order());
         Assert.All(responses, r => Assert.Equal("p1", r.GetProperty("got").GetString()));
 
-        Assert.Equal(sockets.Select(s => s.Id).Order(), io.To().FetchSockets().Select(s => s.Id).Order());
+        Assert.Equal(sockets.Select(s => s.Id).Order(), io.FetchSockets().Select(s => s.Id).Order());
 
         // SocketsJoin on everyone but the first; a socket in two targeted rooms gets one copy.
         io.Except(sockets[0].Id).SocketsJoin("polled");
@@ -86,7 +86,7 @@ public sealed class NodeSocketIOBroadcastTests
         Assert.DoesNotContain("polled", sockets[0].Rooms);
         Assert.Equal(2, io.To("polled", sockets[1].Id).Emit("news", "n1"));
 
-        io.To().DisconnectSockets();
+        io.DisconnectSockets();
 
         var run = await running;
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -100,7 +100,7 @@ public sealed class NodeSocketIOBroadcastTests
         {
             Assert.Equal(DisconnectReason.ServerNamespaceDisconnect, await server.WaitForDisconnectAsync(socket.Id));
         }
-        Assert.Empty(io.To().FetchSockets());
+        Assert.Empty(io.FetchSockets());
     }
 
     [Theory]
@@ -128,7 +128,7 @@ public sealed class NodeSocketIOBroadcastTests
         Assert.Equal([1, 2], answered.Select(r => r.GetProperty("client").GetInt32()).Order());
         Assert.All(answered, r => Assert.Equal("p3", r.GetProperty("got").GetString()));
 
-        io.To().DisconnectSockets();
+        io.DisconnectSockets();
         var run = await running;
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(3, run.Named("poll").Count(e => e.GetProperty("args").GetRawText() == """["p2"]"""));
