@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RealtimeApp.SocketIO.SocketIO.Adapters;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
@@ -54,16 +53,17 @@ public sealed class BroadcastOperator
     }
 
     /// <summary>
-    /// Sends the event to every target with one ack id and collects the first argument of each client's
-    /// ack. Completes when every reached client answered.
+    /// Sends the event to every target with one ack id and collects each client's ack (Node hands out the
+    /// first argument of each; here <c>[0]</c> of each, with binary arguments readable too). Completes when
+    /// every reached client answered.
     /// </summary>
     /// <exception cref="BroadcastAckTimeoutException">Not every client answered in time; carries the answers that came.</exception>
-    public async Task<JsonElement[]> EmitWithAckAsync(string eventName, params object?[] args)
+    public async Task<SocketArguments[]> EmitWithAckAsync(string eventName, params object?[] args)
     {
         ReservedEvents.Check(eventName);
         var id = _ns.NextAckId();
         var packet = OutgoingPacket.Event(_ns.Name, eventName, args, id);
-        var responses = new List<JsonElement>();
+        var responses = new List<SocketArguments>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var targets = FetchSockets();
         var expected = 0;
@@ -73,8 +73,7 @@ public sealed class BroadcastOperator
             {
                 lock (responses)
                 {
-                    var values = answer.Data!.Value;
-                    responses.Add(values.GetArrayLength() > 0 ? values[0] : default);
+                    responses.Add(new SocketArguments(answer, offset: 0));
                     if (responses.Count == expected)
                     {
                         done.TrySetResult();
@@ -170,11 +169,11 @@ public sealed class BroadcastOperator
 }
 
 /// <summary>A broadcast with acks timed out; <see cref="Responses"/> holds the answers that did arrive.</summary>
-public sealed class BroadcastAckTimeoutException(JsonElement[] responses, int expected)
+public sealed class BroadcastAckTimeoutException(SocketArguments[] responses, int expected)
     : TimeoutException("operation has timed out")
 {
-    /// <summary>The first ack argument of each client that answered in time.</summary>
-    public JsonElement[] Responses { get; } = responses;
+    /// <summary>The ack of each client that answered in time.</summary>
+    public SocketArguments[] Responses { get; } = responses;
 
     /// <summary>How many clients the broadcast reached.</summary>
     public int Expected { get; } = expected;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO;
@@ -12,16 +11,16 @@ public sealed partial class SocketContext
 
     /// <summary>
     /// Sends <paramref name="eventName"/> and waits for the client's acknowledgement (Node's
-    /// <c>socket.timeout(ms).emitWithAck</c>); resolves with the ack's arguments.
+    /// <c>socket.timeout(ms).emitWithAck</c>); resolves with the ack's arguments (binary ones included).
     /// </summary>
     /// <exception cref="TimeoutException">"operation has timed out" when no ack came in time.</exception>
-    public async Task<JsonElement[]> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null,
+    public async Task<SocketArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
         ReservedEvents.Check(eventName);
         var id = Namespace.NextAckId();
-        var answer = new TaskCompletionSource<JsonElement[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pendingAcks[id] = packet => answer.TrySetResult([.. packet.Data!.Value.EnumerateArray()]);
+        var answer = new TaskCompletionSource<SocketArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingAcks[id] = packet => answer.TrySetResult(new SocketArguments(packet, offset: 0));
         try
         {
             Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args, id), volatileSend: false);

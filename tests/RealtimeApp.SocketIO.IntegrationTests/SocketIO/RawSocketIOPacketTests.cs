@@ -186,11 +186,11 @@ public sealed class RawSocketIOPacketTests
 
         var polled = server.Io.Of("/").Timeout(TimeSpan.FromSeconds(10)).EmitWithAckAsync("poll");
         Assert.Equal("""421["poll"]""", await client.ReceiveTextAsync());
-        // A BINARY_ACK completes the broadcast too. (Its bytes cannot be read back: the API hands out
-        // JsonElement, where the attachment shows as its placeholder.)
+        // A BINARY_ACK completes the broadcast too, and its bytes are readable.
         await client.SendTextAsync("""461-1[{"_placeholder":true,"num":0}]""");
         await client.SendBinaryAsync([7, 7]);
-        Assert.Single(await polled);
+        var ack = Assert.Single(await polled);
+        Assert.Equal(new byte[] { 7, 7 }, ack.GetBytes(0)!.Value.ToArray());
 
         // No answer: "operation has timed out", and the connection is not affected.
         var unanswered = await Assert.ThrowsAsync<TimeoutException>(

@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+
+namespace RealtimeApp.SocketIO.SocketIO;
+
+/// <summary>
+/// Arguments as a client sent them — of an event (after its name) or of an ack: the JSON as received,
+/// with binary values available as bytes (in the JSON they are placeholder objects).
+/// </summary>
+public sealed class SocketArguments : IReadOnlyList<JsonElement>
+{
+    private readonly SocketPacket _packet;
+    private readonly int _offset;
+
+    internal SocketArguments(SocketPacket packet, int offset)
+    {
+        _packet = packet;
+        _offset = offset;
+    }
+
+    /// <summary>Number of arguments.</summary>
+    public int Count => _packet.Data!.Value.GetArrayLength() - _offset;
+
+    /// <summary>Argument <paramref name="index"/> as received (a binary one is its placeholder object).</summary>
+    public JsonElement this[int index] => _packet.Data!.Value[index + _offset];
+
+    /// <summary>The binary attachments, in placeholder order.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Attachments => _packet.Attachments;
+
+    /// <summary>The bytes of argument <paramref name="index"/>, or null when it is not binary.</summary>
+    public ReadOnlyMemory<byte>? GetBytes(int index) =>
+        BinaryPlaceholders.TryGetIndex(this[index], out var num) && num >= 0 && num < Attachments.Count ? Attachments[num] : null;
+
+    /// <summary>Argument <paramref name="index"/> deserialized as <typeparamref name="T"/> (camelCase JSON).</summary>
+    /// <exception cref="JsonException">The argument is missing or does not fit <typeparamref name="T"/>.</exception>
+    public T? Get<T>(int index = 0) => index < Count
+        ? this[index].Deserialize<T>(SocketPayload.DefaultOptions)
+        : throw new JsonException($"there is no argument {index}");
+
+    /// <summary>
+    /// The arguments ready to be emitted again unchanged: JSON as received, binary as <c>byte[]</c> (so an
+    /// echo carries the same attachments).
+    /// </summary>
+    public object?[] ToArray()
+    {
+        var result = new object?[Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (Attachments.Count == 0)
+            {
+                result[i] = this[i];
+                continue;
+            }
+            var node = SocketPayload.Rehydrate(this[i], Attachments);
+            result[i] = node is JsonValue value && value.TryGetValue(out byte[]? bytes) ? bytes : node;
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<JsonElement> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
