@@ -37,12 +37,15 @@ internal sealed class SocketIORawClient : IAsyncDisposable
     public string EngineSid { get; private set; } = "";
 
     /// <summary>Connects and reads the Engine.IO open packet.</summary>
-    public static async Task<SocketIORawClient> OpenAsync(SocketIOTestServer server)
+    public static Task<SocketIORawClient> OpenAsync(SocketIOTestServer server) => OpenAsync(server.WebSocketUrl);
+
+    /// <summary>Connects to <paramref name="webSocketUrl"/> (…/socket.io/?EIO=4&amp;transport=websocket) and reads the open packet.</summary>
+    public static async Task<SocketIORawClient> OpenAsync(Uri webSocketUrl)
     {
         var socket = new ClientWebSocket();
         using (var cts = new CancellationTokenSource(Timeout))
         {
-            await socket.ConnectAsync(server.WebSocketUrl, cts.Token);
+            await socket.ConnectAsync(webSocketUrl, cts.Token);
         }
         var client = new SocketIORawClient(socket);
         var open = await client.ReceiveAsync();

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace RealtimeApp.SocketIO.IntegrationTests.Support;
+
+/// <summary>
+/// The conformance host (tests/RealtimeApp.ConformanceHost) started as its own process on a free port,
+/// exactly as a user runs it, so tests check that program rather than a copy of its handlers.
+/// </summary>
+internal sealed partial class ConformanceHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ConformanceHostProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public Uri WebSocketUrl => new($"ws://{BaseAddress.Authority}/socket.io/?EIO=4&transport=websocket");
+
+    public static async Task<ConformanceHostProcess> StartAsync()
+    {
+        var directory = typeof(ConformanceHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "ConformanceHostDirectory").Value!;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(Path.Combine(directory, "RealtimeApp.ConformanceHost.dll"));
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add("http://127.0.0.1:0");
+        info.Environment.Remove("ASPNETCORE_URLS");
+        var process = Process.Start(info)!;
+        _ = process.StandardError.ReadToEndAsync();
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (ListeningOn().Match(line) is { Success: true } match)
+            {
+                // Keep draining stdout so the host never blocks on a full pipe.
+                _ = process.StandardOutput.ReadToEndAsync();
+                var host = new ConformanceHostProcess(process, new Uri(match.Groups["url"].Value + "/"));
+                await host.WarmUpAsync();
+                return host;
+            }
+        }
+        throw new InvalidOperationException($"the conformance host exited ({process.ExitCode}) before listening");
+    }
+
+    /// <summary>One handshake first, so the JIT's first few hundred ms do not land in a 300/200 ms heartbeat window.</summary>
+    private async Task WarmUpAsync()
+    {
+        using var http = new HttpClient();
+        await http.GetStringAsync(new Uri(BaseAddress, "/socket.io/?EIO=4&transport=polling"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (?<url>http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningOn();
+}
