@@ -145,8 +145,9 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     internal void Dispatch(SocketEventArgs args, Func<SocketEventArgs, Task>[] any, Func<SocketEventArgs, Task>[] named)
     {
         List<Task>? pending = null;
-        foreach (var handler in any.Concat(named))
+        for (var i = 0; i < any.Length + named.Length; i++)
         {
+            var handler = i < any.Length ? any[i] : named[i - any.Length];
             if (Start(handler, args) is { } task)
             {
                 (pending ??= []).Add(task);
