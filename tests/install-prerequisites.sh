@@ -9,6 +9,15 @@ need_cmd dotnet "the .NET 10 SDK (https://dot.net)"
 
 dotnet restore RealtimeApp.sln
 
+# Debian packages, installed only when missing (and only where we may: as root, as in CI).
+apt_install() {
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    [ -n "${APT_UPDATED:-}" ] || { apt-get update -qq && APT_UPDATED=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+  fi
+}
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+
 # The official JavaScript clients the integration tests drive (pinned in tests/js/package-lock.json).
 need_cmd node "Node.js 18+ (Debian: apt-get install nodejs npm)"
 need_cmd npm "npm (Debian: apt-get install npm)"
