@@ -1,6 +1,12 @@
 # RealtimeApp image: build with the .NET SDK, run on the ASP.NET runtime as a non-root user on :8080.
 #   docker build -t realtimeapp .
 #   docker run -p 8080:8080 realtimeapp
+# The page's Socket.IO client comes from npm (pinned in tests/js/package-lock.json), never a CDN.
+FROM node:20-bookworm-slim AS client
+WORKDIR /src/tests/js
+COPY tests/js/package.json tests/js/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
@@ -12,12 +18,17 @@ RUN dotnet restore src/RealtimeApp/RealtimeApp.csproj
 
 COPY src/ src/
 COPY wwwroot/ wwwroot/
+COPY --from=client /src/tests/js/node_modules/socket.io-client/dist/ tests/js/node_modules/socket.io-client/dist/
 COPY appsettings.json ./
 RUN dotnet publish src/RealtimeApp/RealtimeApp.csproj -c Release --no-restore -o /app/publish
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app/publish .
+
+# The SQLite file lives in /app/data (mount a volume there to keep it); the app user must own it.
+RUN mkdir -p /app/data && chown $APP_UID /app/data
+VOLUME /app/data
 
 # One dual-mode [::]:8080 socket (the startup trace shows it); the app user comes with the base image.
 ENV ASPNETCORE_HTTP_PORTS=8080

@@ -7,7 +7,6 @@ need_cmd() {
 
 need_cmd dotnet "the .NET 10 SDK (https://dot.net)"
 
-dotnet restore RealtimeApp.sln
 
 # Debian packages, installed only when missing (and only where we may: as root, as in CI).
 apt_install() {
@@ -17,8 +16,14 @@ apt_install() {
   fi
 }
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+# Browser tests drive Debian's Chromium through Playwright (no browser download).
+command -v chromium >/dev/null 2>&1 || apt_install chromium chromium-driver
 
 # The official JavaScript clients the integration tests drive (pinned in tests/js/package-lock.json).
 need_cmd node "Node.js 18+ (Debian: apt-get install nodejs npm)"
 need_cmd npm "npm (Debian: apt-get install npm)"
+need_cmd chromium "Chromium for the browser tests (Debian: apt-get install chromium chromium-driver)"
 (cd tests/js && npm ci --no-audit --no-fund)
+
+# After npm ci: the app's build takes the page's Socket.IO client from tests/js/node_modules.
+dotnet restore RealtimeApp.sln

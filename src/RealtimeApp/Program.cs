@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using RealtimeApp.Hosting;
+using RealtimeApp.Items;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.Startup;
 using Serilog;
@@ -25,6 +26,9 @@ try
     builder.Services.AddSocketIO();
     builder.Services.AddAppCors(builder.Configuration);
 
+    // The /item board: SQLite store (ConnectionStrings:Items), rules (Items section)
+    builder.Services.AddItems(builder.Configuration);
+
     app = builder.Build();
 
     app.UseAppRequestLogging();
@@ -33,6 +37,7 @@ try
     app.UseCors();
     app.MapHealthChecks("/health");
     app.MapSocketIO("/socket.io").RequireCors(AppCors.Policy);
+    app.MapItems();
     app.MapStartupTrace();
 
     app.RunWithStartupTrace();

@@ -1,0 +1,63 @@
+namespace RealtimeApp.Items;
+
+/// <summary>
+/// Input rules of the /item requests, pure (no I/O): each returns null when the input is acceptable,
+/// otherwise the error to send back. Rules that need the stored item live in the store's transaction.
+/// </summary>
+public static class ItemRules
+{
+    /// <summary>Longest title, in characters.</summary>
+    public const int MaxTitle = 120;
+    /// <summary>Longest description, in characters.</summary>
+    public const int MaxDescription = 2000;
+    /// <summary>Longest display name, in characters.</summary>
+    public const int MaxName = 40;
+    /// <summary>Largest price accepted.</summary>
+    public const decimal MaxPrice = 1_000_000_000m;
+
+    /// <summary>A display name: 1–40 characters, not blank, no control characters.</summary>
+    public static string? ValidateName(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "name required"
+        : name.Length > MaxName ? $"name longer than {MaxName} characters"
+        : name.Any(char.IsControl) ? "name contains control characters"
+        : null;
+
+    /// <summary>Checks a create request at <paramref name="now"/>.</summary>
+    public static ItemError? Validate(CreateItemRequest request, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Trim().Length > MaxTitle)
+        {
+            return Invalid($"title must be 1-{MaxTitle} characters");
+        }
+        if ((request.Description ?? "").Length > MaxDescription)
+        {
+            return Invalid($"description must be at most {MaxDescription} characters");
+        }
+        if (ValidatePrice(request.StartingPrice, "startingPrice") is { } price)
+        {
+            return price;
+        }
+        if (request.ClosesAt is { } closesAt && closesAt <= now)
+        {
+            return Invalid("closesAt must be in the future");
+        }
+        return null;
+    }
+
+    /// <summary>Checks a bid request's shape (the amount against the item is checked in the store).</summary>
+    public static ItemError? Validate(PlaceBidRequest request) =>
+        string.IsNullOrWhiteSpace(request.ItemId) ? Invalid("itemId required")
+        : ValidatePrice(request.Amount, "amount");
+
+    /// <summary>Checks a request naming an item.</summary>
+    public static ItemError? Validate(ItemIdRequest request) =>
+        string.IsNullOrWhiteSpace(request.ItemId) ? Invalid("itemId required") : null;
+
+    private static ItemError? ValidatePrice(decimal? value, string field) =>
+        value is not { } price ? Invalid($"{field} required")
+        : price <= 0 || price > MaxPrice ? Invalid($"{field} must be above 0 and at most {MaxPrice}")
+        : decimal.Round(price, 2) != price ? Invalid($"{field} has more than 2 decimals")
+        : null;
+
+    private static ItemError Invalid(string message) => new(ItemErrorCodes.InvalidInput, message);
+}

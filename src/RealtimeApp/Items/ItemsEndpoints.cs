@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using RealtimeApp.Hosting;
+using RealtimeApp.SocketIO.SocketIO;
+
+namespace RealtimeApp.Items;
+
+/// <summary>Registration of the board: store, service, schema at startup, namespace and HTTP read API.</summary>
+public static class ItemsEndpoints
+{
+    /// <summary>Connection string used when <c>ConnectionStrings:Items</c> is not set: a file next to the app.</summary>
+    public const string DefaultConnectionString = "Data Source=data/items.db";
+
+    /// <summary>Registers the store (SQLite by default), the service and options (<c>Items</c> section).</summary>
+    public static IServiceCollection AddItems(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ItemsOptions>().BindConfiguration("Items");
+        var connectionString = configuration.GetConnectionString("Items") ?? DefaultConnectionString;
+        services.AddSingleton<IItemStore>(new SqliteItemStore(connectionString));
+        services.AddSingleton<ItemService>();
+        services.AddHostedService<ItemStoreInitializer>();
+        return services;
+    }
+
+    /// <summary>Registers the /item namespace and maps <c>GET /api/items</c> and <c>GET /api/items/{id}</c>.</summary>
+    public static IEndpointRouteBuilder MapItems(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.ServiceProvider;
+        ItemNamespace.Register(services.GetRequiredService<SocketIOServer>(), services.GetRequiredService<ItemService>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("RealtimeApp.Items"));
+
+        var api = endpoints.MapGroup("/api/items").RequireCors(AppCors.Policy);
+        api.MapGet("/", async (string? cursor, int? limit, ItemService items) =>
+        {
+            var answer = await items.ListAsync(new ListItemsRequest(cursor, limit));
+            return answer is ItemListAck list
+                ? Results.Ok(new { items = list.Items, nextCursor = list.NextCursor })
+                : Results.BadRequest(answer.Error);
+        });
+        api.MapGet("/{id}", async (string id, IItemStore store, TimeProvider time) =>
+            await store.GetAsync(id) is { } item ? Results.Ok(ItemView.From(item, time.GetUtcNow())) : Results.NotFound());
+        return endpoints;
+    }
+
+    /// <summary>Creates or migrates the schema before Kestrel starts listening (hosted services start first).</summary>
+    private sealed class ItemStoreInitializer(IItemStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace RealtimeApp.Items;
+
+/// <summary>
+/// Items in SQLite (Microsoft.Data.Sqlite): WAL journal with synchronous=FULL, so a committed write is on
+/// disk before the ack that reports it; every write is one IMMEDIATE transaction (the write lock is taken
+/// at BEGIN), so racing bids are applied one after another and each is checked against the item as the
+/// previous one left it. Money is stored as integer cents.
+/// </summary>
+public sealed class SqliteItemStore(string connectionString) : IItemStore
+{
+    private const string Columns =
+        "seq, id, title, description, owner, starting_cents, current_cents, leader, bid_count, status, created_at, closes_at, version";
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS items (
+                seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+                id             TEXT NOT NULL UNIQUE,
+                title          TEXT NOT NULL,
+                description    TEXT NOT NULL,
+                owner          TEXT NOT NULL,
+                starting_cents INTEGER NOT NULL,
+                current_cents  INTEGER NOT NULL,
+                leader         TEXT NULL,
+                bid_count      INTEGER NOT NULL DEFAULT 0,
+                status         TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+                created_at     TEXT NOT NULL,
+                closes_at      TEXT NULL,
+                version        INTEGER NOT NULL DEFAULT 1
+            );
+            CREATE TABLE IF NOT EXISTS bids (
+                seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+                item_id  TEXT NOT NULL REFERENCES items(id),
+                bidder   TEXT NOT NULL,
+                cents    INTEGER NOT NULL,
+                placed_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS bids_by_item ON bids(item_id);
+            """, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<(IReadOnlyList<Item> Items, string? NextCursor)> ListAsync(string? cursor, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM items WHERE seq < $cursor ORDER BY seq DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$cursor", long.TryParse(cursor, CultureInfo.InvariantCulture, out var before) ? before : long.MaxValue);
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        var items = new List<(long Seq, Item Item)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add((reader.GetInt64(0), Read(reader)));
+            }
+        }
+        var more = items.Count > limit;
+        var page = items.Take(limit).ToList();
+        return (page.Select(i => i.Item).ToList(), more ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<Item?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await FindAsync(connection, null, id, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Item> CreateAsync(string owner, CreateItemRequest request, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        var cents = Cents(request.StartingPrice!.Value);
+        var item = new Item(NewId(), request.Title!.Trim(), request.Description?.Trim() ?? "", owner,
+            request.StartingPrice.Value, request.StartingPrice.Value, null, 0, ItemStatus.Open, now, request.ClosesAt, 1);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO items (id, title, description, owner, starting_cents, current_cents, status, created_at, closes_at, version)
+            VALUES ($id, $title, $description, $owner, $cents, $cents, 'open', $created, $closes, 1)
+            """;
+        command.Parameters.AddWithValue("$id", item.Id);
+        command.Parameters.AddWithValue("$title", item.Title);
+        command.Parameters.AddWithValue("$description", item.Description);
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$cents", cents);
+        command.Parameters.AddWithValue("$created", Format(now));
+        command.Parameters.AddWithValue("$closes", item.ClosesAt is { } closes ? Format(closes) : DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return item;
+    }
+
+    /// <inheritdoc />
+    public async Task<ItemChange> PlaceBidAsync(string itemId, string bidder, decimal amount, decimal increment,
+        DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var item = await FindAsync(connection, transaction, itemId, cancellationToken);
+        var refusal = item is null ? ItemChange.Refused(ItemErrorCodes.NotFound, $"no item {itemId}")
+            : !item.IsOpenAt(now) ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is closed")
+            : item.Owner == bidder ? ItemChange.Refused(ItemErrorCodes.OwnItem, "you cannot bid on your own item")
+            : amount < item.MinimumBid(increment)
+                ? ItemChange.Refused(ItemErrorCodes.BidTooLow, $"the bid must be at least {item.MinimumBid(increment):0.00}")
+            : null;
+        if (refusal is not null)
+        {
+            return refusal; // disposing the transaction rolls back: nothing written
+        }
+
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE items SET current_cents = $cents, leader = $bidder, bid_count = bid_count + 1, version = version + 1
+                WHERE id = $id AND version = $version;
+                INSERT INTO bids (item_id, bidder, cents, placed_at) VALUES ($id, $bidder, $cents, $now);
+                """;
+            command.Parameters.AddWithValue("$cents", Cents(amount));
+            command.Parameters.AddWithValue("$bidder", bidder);
+            command.Parameters.AddWithValue("$id", itemId);
+            command.Parameters.AddWithValue("$version", item!.Version);
+            command.Parameters.AddWithValue("$now", Format(now));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return ItemChange.Done(item with
+        {
+            CurrentPrice = amount, Leader = bidder, BidCount = item.BidCount + 1, Version = item.Version + 1,
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<ItemChange> CloseAsync(string itemId, string user, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var item = await FindAsync(connection, transaction, itemId, cancellationToken);
+        var refusal = item is null ? ItemChange.Refused(ItemErrorCodes.NotFound, $"no item {itemId}")
+            : item.Owner != user ? ItemChange.Refused(ItemErrorCodes.NotOwner, "only the owner closes an item")
+            : item.Status == ItemStatus.Closed ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is already closed")
+            : null;
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE items SET status = 'closed', version = version + 1 WHERE id = $id";
+            command.Parameters.AddWithValue("$id", itemId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return ItemChange.Done(item! with { Status = ItemStatus.Closed, Version = item.Version + 1 });
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Per connection: FULL makes each WAL commit durable (fsync) before it returns; writers queue
+        // for the lock for up to 5 s instead of failing at once.
+        await ExecuteAsync(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;", cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Item?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, string id,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {Columns} FROM items WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static Item Read(SqliteDataReader r) => new(
+        Id: r.GetString(1),
+        Title: r.GetString(2),
+        Description: r.GetString(3),
+        Owner: r.GetString(4),
+        StartingPrice: r.GetInt64(5) / 100m,
+        CurrentPrice: r.GetInt64(6) / 100m,
+        Leader: r.IsDBNull(7) ? null : r.GetString(7),
+        BidCount: r.GetInt32(8),
+        Status: r.GetString(9) == "open" ? ItemStatus.Open : ItemStatus.Closed,
+        CreatedAt: DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture),
+        ClosesAt: r.IsDBNull(11) ? null : DateTimeOffset.Parse(r.GetString(11), CultureInfo.InvariantCulture),
+        Version: r.GetInt64(12));
+
+    private static long Cents(decimal amount) => (long)(amount * 100m);
+
+    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[9];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using RealtimeApp.Tests.Support;
+
+namespace RealtimeApp.BrowserTests;
+
+/// <summary>
+/// The board page in real Chromium against the real app: two people (two browser contexts) share the
+/// board live, errors from acks reach the page, and CORS decides which origins may connect.
+/// </summary>
+public sealed class BoardBrowserTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private static AppProcess StartApp(string database, params string[] args) =>
+        AppProcess.Start(Paths.AppDirectory, Path.Combine(Paths.AppDirectory, "RealtimeApp.dll"),
+            ["--urls", "http://127.0.0.1:0", .. args],
+            new Dictionary<string, string> { ["ConnectionStrings__Items"] = $"Data Source={database}" });
+
+    private static async Task<string> AddressOfAsync(AppProcess app) =>
+        (await app.WaitForPhaseAsync("ready"))[0].GetProperty("Addresses")[0].GetString()!;
+
+    private static async Task SignInAsync(IPage page, string name)
+    {
+        await page.GetByTestId("name-input").FillAsync(name);
+        await page.GetByTestId("name-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("status")).ToContainTextAsync(new Regex("connected", RegexOptions.IgnoreCase),
+            new() { Timeout = (float)Patience.TotalMilliseconds });
+    }
+
+    private static ILocator Card(IPage page, string title) =>
+        page.GetByTestId("item-card").Filter(new() { Has = page.GetByTestId("item-title").GetByText(title, new() { Exact = true }) });
+
+    [Fact]
+    public async Task Two_people_see_each_others_items_and_bids_live_and_a_low_bid_shows_its_error()
+    {
+        var folder = Directory.CreateTempSubdirectory("board-browser-").FullName;
+        await using var app = StartApp(Path.Combine(folder, "items.db"));
+        var address = await AddressOfAsync(app);
+        await using var browser = await BrowserSession.LaunchAsync();
+        Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
+
+        var alice = await browser.OpenAsync(address);
+        var bob = await browser.OpenAsync(address);
+        await SignInAsync(alice, "alice");
+        await SignInAsync(bob, "bob");
+        await Assertions.Expect(alice.GetByTestId("transport")).ToContainTextAsync(new Regex("polling|websocket"));
+
+        // Alice lists an item; Bob's board shows it without a reload.
+        await alice.GetByTestId("create-title").FillAsync("Brass lamp");
+        await alice.GetByTestId("create-description").FillAsync("1920s, works");
+        await alice.GetByTestId("create-price").FillAsync("10");
+        await alice.GetByTestId("create-submit").ClickAsync();
+        await Assertions.Expect(Card(bob, "Brass lamp")).ToHaveCountAsync(1);
+        await Assertions.Expect(Card(bob, "Brass lamp").GetByTestId("item-status")).ToContainTextAsync(new Regex("open", RegexOptions.IgnoreCase));
+
+        // Bob bids; both boards show the new price, leader and count.
+        await Card(bob, "Brass lamp").GetByTestId("bid-input").FillAsync("12");
+        await Card(bob, "Brass lamp").GetByTestId("bid-submit").ClickAsync();
+        foreach (var page in new[] { alice, bob })
+        {
+            await Assertions.Expect(Card(page, "Brass lamp").GetByTestId("item-price")).ToContainTextAsync("12");
+            await Assertions.Expect(Card(page, "Brass lamp").GetByTestId("item-leader")).ToContainTextAsync("bob");
+            await Assertions.Expect(Card(page, "Brass lamp").GetByTestId("item-bids")).ToContainTextAsync("1");
+        }
+
+        // A bid that is too low: the ack's error is shown next to that bid, and nothing changes.
+        await Card(bob, "Brass lamp").GetByTestId("bid-input").FillAsync("12.5");
+        await Card(bob, "Brass lamp").GetByTestId("bid-submit").ClickAsync();
+        await Assertions.Expect(Card(bob, "Brass lamp").GetByTestId("bid-error")).ToContainTextAsync(new Regex("at least 13", RegexOptions.IgnoreCase));
+        await Assertions.Expect(Card(alice, "Brass lamp").GetByTestId("item-bids")).ToContainTextAsync("1");
+
+        // The owner closes it; Bob's board shows it closed.
+        await Card(alice, "Brass lamp").GetByTestId("close-submit").ClickAsync();
+        await Assertions.Expect(Card(bob, "Brass lamp").GetByTestId("item-status")).ToContainTextAsync(new Regex("closed", RegexOptions.IgnoreCase));
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "board.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await bob.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot has content");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_page_from_another_origin_connects_only_when_that_origin_is_in_Cors_Origins(bool allowed)
+    {
+        var folder = Directory.CreateTempSubdirectory("board-cors-").FullName;
+
+        // The page's origin: a second instance of the app serving the same wwwroot.
+        await using var pageHost = StartApp(Path.Combine(folder, "page.db"));
+        var pageOrigin = (await AddressOfAsync(pageHost)).TrimEnd('/');
+
+        // The realtime server, allowing that origin or not.
+        string[] origins = allowed ? [$"--Cors:Origins:0={pageOrigin}", "--Cors:Origins:1="] : ["--Cors:Origins:0=http://elsewhere.example", "--Cors:Origins:1="];
+        await using var server = StartApp(Path.Combine(folder, "server.db"), origins);
+        var serverAddress = (await AddressOfAsync(server)).TrimEnd('/');
+
+        await using var browser = await BrowserSession.LaunchAsync();
+        var page = await browser.OpenAsync($"{pageOrigin}/?server={Uri.EscapeDataString(serverAddress)}");
+        await page.GetByTestId("name-input").FillAsync("carol");
+        await page.GetByTestId("name-submit").ClickAsync();
+
+        var status = page.GetByTestId("status");
+        if (allowed)
+        {
+            await Assertions.Expect(status).ToContainTextAsync(new Regex("^\\s*connected", RegexOptions.IgnoreCase),
+                new() { Timeout = (float)Patience.TotalMilliseconds });
+        }
+        else
+        {
+            // The browser blocks every response without the origin's CORS header: the client never connects.
+            await Assertions.Expect(status).Not.ToContainTextAsync(new Regex("^\\s*connected", RegexOptions.IgnoreCase),
+                new() { Timeout = 4000 });
+            await Assertions.Expect(status).ToContainTextAsync(new Regex("error|disconnected|connecting", RegexOptions.IgnoreCase));
+        }
+    }
+}
