@@ -153,7 +153,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
         var item = await FindAsync(connection, transaction, itemId, cancellationToken);
         var refusal = item is null ? ItemChange.Refused(ItemErrorCodes.NotFound, $"no item {itemId}")
             : item.Owner != user ? ItemChange.Refused(ItemErrorCodes.NotOwner, "only the owner closes an item")
-            : item.Status == ItemStatus.Closed ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is already closed")
+            : !item.IsOpenAt(now) ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is already closed")
             : null;
         if (refusal is not null)
         {

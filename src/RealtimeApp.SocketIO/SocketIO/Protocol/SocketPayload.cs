@@ -17,10 +17,15 @@ namespace RealtimeApp.SocketIO.SocketIO.Protocol;
 /// </summary>
 public static class SocketPayload
 {
-    /// <summary>camelCase, relaxed escaping: what JavaScript peers expect.</summary>
+    /// <summary>
+    /// camelCase, relaxed escaping: what JavaScript peers expect. Numbers are strict: the web defaults
+    /// would read <c>"10"</c> as 10, and a handler binding a typed payload must see a wrongly typed field
+    /// as invalid, not have it quietly converted.
+    /// </summary>
     public static JsonSerializerOptions DefaultOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = JsonNumberHandling.Strict,
     };
 
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> WithPlaceholders = new();

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace RealtimeApp.Tests.Support;
+
+/// <summary>Runs a <c>tests/js/item-*.mjs</c> script with Node and returns the JSON lines it printed.</summary>
+internal static class ItemNodeClient
+{
+    public static string ScriptsDirectory { get; } = Path.Combine(Paths.RepositoryRoot, "tests", "js");
+
+    public static async Task<ItemNodeRun> RunAsync(string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = ScriptsDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(Path.Combine(ScriptsDirectory, script));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var events = lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+        return new ItemNodeRun(process.ExitCode, events, await stderr);
+    }
+}
+
+internal sealed record ItemNodeRun(int ExitCode, JsonElement[] Events, string Errors)
+{
+    public IEnumerable<JsonElement> Named(string name) =>
+        Events.Where(e => e.GetProperty("event").GetString() == name);
+
+    /// <summary>Fails with the whole output unless the script exited 0.</summary>
+    public void AssertSucceeded() => Assert.True(ExitCode == 0, ToString());
+
+    public override string ToString() =>
+        $"exit {ExitCode}\n{string.Join('\n', Events.Select(e => e.GetRawText()))}\n{Errors}";
+}
