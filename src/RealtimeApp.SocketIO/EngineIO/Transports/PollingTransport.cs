@@ -210,17 +210,20 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                 return;
             }
 
+            // A payload is taken whole or not at all: one bad entry refuses the POST (400) and closes the
+            // session before any of its packets reach the application. (Node delivers the entries before
+            // the bad one; half-handling a refused request is exactly what we avoid.)
             var packets = new List<DecodedPacket>();
             var error = PayloadCodec.Decode(buffer.AsMemory(0, (int)length), packets);
-            foreach (var packet in packets)
-            {
-                session.OnPacket(packet);
-            }
             if (error != EngineDecodeError.None)
             {
                 session.Close(EngineCloseReason.ParseError, $"invalid payload: {error}");
                 await EngineError.WriteAsync(context, EngineErrorCode.BadRequest);
                 return;
+            }
+            foreach (var packet in packets)
+            {
+                session.OnPacket(packet);
             }
 
             context.Response.StatusCode = StatusCodes.Status200OK;
