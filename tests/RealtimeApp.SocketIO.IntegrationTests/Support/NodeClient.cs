@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Support;
 
-/// <summary>Runs a script of <c>tests/js</c> with Node and returns the JSON lines it printed.</summary>
+/// <summary>
+/// Runs a script of <c>tests/js</c> with Node and returns the JSON lines it printed. Shared as source by
+/// the app's test project (which has the same <c>TestClientsDirectory</c> metadata).
+/// </summary>
 internal static class NodeClient
 {
     public static string ScriptsDirectory { get; } =
@@ -27,7 +30,15 @@ internal static class NodeClient
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var events = lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
         return new NodeRun(process.ExitCode, events, await stderr);
@@ -38,6 +49,9 @@ internal sealed record NodeRun(int ExitCode, JsonElement[] Events, string Errors
 {
     public IEnumerable<JsonElement> Named(string name) =>
         Events.Where(e => e.GetProperty("event").GetString() == name);
+
+    /// <summary>Fails with the whole output unless the script exited 0.</summary>
+    public void AssertSucceeded() => Assert.True(ExitCode == 0, ToString());
 
     public override string ToString() =>
         $"exit {ExitCode}\n{string.Join('\n', Events.Select(e => e.GetRawText()))}\n{Errors}";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
 using RealtimeApp.Tests.Support;
 using SocketIOClient.Transport;
 
@@ -47,7 +48,7 @@ public sealed class ItemConnectionTests
             return (JsonNode)node;
         })]);
 
-        var run = await ItemNodeClient.RunAsync("item-name-client.mjs", app.Address, transports, cases.ToJsonString());
+        var run = await NodeClient.RunAsync("item-name-client.mjs", app.Address, transports, cases.ToJsonString());
 
         run.AssertSucceeded();
         var outcomes = run.Events.Where(e => e.Str("event") is "refused" or "connected").ToArray();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
 using RealtimeApp.Tests.Support;
 using SocketIOClient.Transport;
 
@@ -92,7 +93,7 @@ public sealed class ItemLiveBoardTests
     {
         await using var app = await ItemApp.StartAsync();
 
-        var run = await ItemNodeClient.RunAsync("item-live-client.mjs", app.Address, transports);
+        var run = await NodeClient.RunAsync("item-live-client.mjs", app.Address, transports);
 
         run.AssertSucceeded();
         var acks = run.Named("ack").ToArray();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
 using RealtimeApp.Tests.Support;
 
 namespace RealtimeApp.Tests.Items;
@@ -19,7 +20,7 @@ public sealed class ItemRaceTests
     {
         await using var app = await ItemApp.StartAsync();
 
-        var run = await ItemNodeClient.RunAsync("item-race-client.mjs", app.Address, "websocket", Bidders.ToString());
+        var run = await NodeClient.RunAsync("item-race-client.mjs", app.Address, "websocket", Bidders.ToString());
 
         run.AssertSucceeded();
         var acks = run.Named("ack").ToArray();
