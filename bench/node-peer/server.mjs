@@ -1,0 +1,47 @@
+// The Node peer of the benchmarks: socket.io 4.8 with the same handlers as bench/RealtimeApp.BenchHost,
+// at its best per socket.io's performance guide (native bufferutil/utf-8-validate for ws, the first HTTP
+// request not kept). Prints {"port":N,...} once listening.
+//
+//   node server.mjs [port]        (default 0: a free port)
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { Server } from "socket.io";
+
+const require = createRequire(import.meta.url);
+const native = ["bufferutil", "utf-8-validate"].map((name) => {
+  try {
+    require(name);
+    return name;
+  } catch {
+    return null;
+  }
+});
+if (native.includes(null)) {
+  console.error("bench/node-peer: bufferutil and utf-8-validate must load (npm ci); refusing to run untuned");
+  process.exit(2);
+}
+
+const http = createServer();
+const io = new Server(http, { serveClient: false });
+
+// socket.io performance guide: discard the first HTTP request of each session.
+io.engine.on("connection", (raw) => { raw.request = null; });
+
+io.on("connection", (socket) => {
+  // echo: ack with the arguments received.
+  socket.on("echo", (...args) => {
+    const ack = args.pop();
+    if (typeof ack === "function") ack(...args);
+  });
+  // bcast: broadcast the payload to the namespace, then ack.
+  socket.on("bcast", (payload, ack) => {
+    io.emit("b", payload);
+    if (typeof ack === "function") ack();
+  });
+  // stamp: broadcast a payload carrying the sender's timestamp (delivery delay = receive time - stamp).
+  socket.on("stamp", (payload) => io.emit("s", payload));
+});
+
+http.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
+  process.stdout.write(JSON.stringify({ port: http.address().port, server: "node socket.io 4.8.4", native }) + "\n");
+});
