@@ -15,18 +15,6 @@ public sealed class InMemoryAdapter(Func<string, SocketContext?> findSocket) : I
     /// <inheritdoc />
     public ValueTask<int> ServerCountAsync() => ValueTask.FromResult(1);
 
-    /// <summary>Number of non-empty rooms (rooms exist only while they have members).</summary>
-    public int RoomCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _rooms.Count;
-            }
-        }
-    }
-
     /// <inheritdoc />
     public void AddAll(string id, IEnumerable<string> rooms)
     {
