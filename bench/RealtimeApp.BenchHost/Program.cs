@@ -1,11 +1,9 @@
-// Our side of the benchmarks: the same handlers as bench/node-peer on the library, plus a raw Kestrel
-// WebSocket echo at /ws (zero-byte reads, pooled buffer) as the ceiling row. No logging on the hot path.
+// Our side of the benchmarks: the same handlers as bench/node-peer on the library, plus the ceiling row
+// (RawWebSocketCeiling at /ws, /plain). No logging on the hot path.
 // Prints {"port":N,...} once listening.
 //
 //   dotnet RealtimeApp.BenchHost.dll [port]        (default 0: a free port)
-using System.Buffers;
 using System.Net;
-using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -33,37 +31,24 @@ io.Sockets.OnConnection(socket =>
     // stamp: broadcast a payload carrying the sender's timestamp.
     socket.On("stamp", e => io.Emit("s", e.Arguments()));
 });
-app.MapSocketIO();
+var socketIO = app.MapSocketIO();
 
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
-app.Map("/ws", async context =>
+app.Map("/ws", RawWebSocketCeiling.HandleAsync);
+
+// The polling-handshake ceiling: Kestrel answering a small fixed body, nothing else.
+app.MapGet("/plain", () => Results.Text("0{\"sid\":\"AAAAAAAAAAAAAAAAAAAA\",\"upgrades\":[\"websocket\"]}"));
+
+// What the load generator reads between phases: managed heap and open sessions, and a full GC on demand
+// (the Node peer answers the same two paths).
+var engine = socketIO.Server;
+app.MapGet("/stats", () => Results.Json(new { heap = GC.GetTotalMemory(false), sessions = engine.SessionCount }));
+app.MapGet("/gc", () =>
 {
-    if (!context.WebSockets.IsWebSocketRequest)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return;
-    }
-    using var socket = await context.WebSockets.AcceptWebSocketAsync();
-    while (true)
-    {
-        // Zero-byte read first: an idle connection holds no buffer.
-        await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-                return;
-            }
-            await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    return Results.Json(new { heap = GC.GetTotalMemory(false) });
 });
 
 await app.StartAsync();

@@ -2,7 +2,7 @@
 // at its best per socket.io's performance guide (native bufferutil/utf-8-validate for ws, the first HTTP
 // request not kept). Prints {"port":N,...} once listening.
 //
-//   node server.mjs [port]        (default 0: a free port)
+//   node --expose-gc server.mjs [port]        (default 0: a free port; --expose-gc enables GET /gc)
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { Server } from "socket.io";
@@ -21,7 +21,20 @@ if (native.includes(null)) {
   process.exit(2);
 }
 
-const http = createServer();
+// What the load generator reads between phases (the C# bench host answers the same two paths). This
+// listener is given before socket.io attaches, so engine.io keeps /socket.io/ requests to itself.
+const http = createServer((req, res) => {
+  const json = (body) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  if (req.url === "/stats") return json({ heap: process.memoryUsage().heapUsed, sessions: io.engine.clientsCount });
+  if (req.url === "/gc" && typeof global.gc === "function") {
+    global.gc();
+    return json({ heap: process.memoryUsage().heapUsed });
+  }
+  res.writeHead(404).end();
+});
 const io = new Server(http, { serveClient: false });
 
 // socket.io performance guide: discard the first HTTP request of each session.
