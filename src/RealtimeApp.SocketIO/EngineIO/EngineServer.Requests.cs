@@ -81,7 +81,7 @@ public sealed partial class EngineServer
         var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
         WebSocketTransport? webSocket = null;
         Open(sid, s => webSocket = new WebSocketTransport(socket, s, probing: false), handshake, []);
-        await webSocket!.RunAsync(context.RequestAborted);
+        await webSocket!.RunAsync();
     }
 
     private async Task UpgradeAsync(HttpContext context, EngineSession session)
@@ -99,7 +99,7 @@ public sealed partial class EngineServer
             // the session's own transport is untouched.
             probe.Abort();
         }
-        await probe.RunAsync(context.RequestAborted);
+        await probe.RunAsync();
     }
 
     private Microsoft.AspNetCore.Http.WebSocketAcceptContext AcceptContext() =>

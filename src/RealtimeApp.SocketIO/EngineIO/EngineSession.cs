@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.EngineIO.Transports;
@@ -13,7 +12,7 @@ namespace RealtimeApp.SocketIO.EngineIO;
 public sealed partial class EngineSession
 {
     private readonly EngineServer _server;
-    private readonly Channel<EnginePacket> _outbox;
+    private readonly EngineOutbox _outbox;
     private IEngineTransport _transport;
     private SessionState _state = SessionState.Open;
     private ITimer? _closeTimer;
@@ -25,13 +24,7 @@ public sealed partial class EngineSession
         Id = id;
         _transport = transport(this);
         Request = request;
-        _outbox = Channel.CreateBounded<EnginePacket>(new BoundedChannelOptions(server.Options.MaxBufferedPackets)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // never block: TryWrite fails instead, and we close
-            SingleReader = false,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+        _outbox = new EngineOutbox(server.Options.MaxBufferedPackets);
     }
 
     private enum SessionState { Open, Closing, Closed }
@@ -55,7 +48,7 @@ public sealed partial class EngineSession
     /// True when a packet sent now would go out at once: nothing queued ahead of it and a transport ready
     /// to write (a WebSocket, or a pending poll). Volatile packets are dropped otherwise, as in Node.
     /// </summary>
-    public bool IsWritable => _state == SessionState.Open && _outbox.Reader.Count == 0
+    public bool IsWritable => _state == SessionState.Open && _outbox.Count == 0
         && (_transport is not PollingTransport polling || polling.HasPendingPoll);
 
     /// <summary>Per-session state of the layer above (e.g. its connection object).</summary>
@@ -63,7 +56,7 @@ public sealed partial class EngineSession
 
     internal Lock Gate { get; } = new();
 
-    internal ChannelReader<EnginePacket> Outbox => _outbox.Reader;
+    internal EngineOutbox Outbox => _outbox;
 
     internal EngineIOOptions Options => _server.Options;
 
@@ -84,7 +77,7 @@ public sealed partial class EngineSession
         {
             return false;
         }
-        if (_outbox.Writer.TryWrite(packet))
+        if (_outbox.TryWrite(packet))
         {
             return true;
         }
@@ -129,11 +122,11 @@ public sealed partial class EngineSession
                 _closeTimer = _server.Time.CreateTimer(static s => ((EngineSession)s!).Complete(), this,
                     Options.CloseTimeout, Timeout.InfiniteTimeSpan);
             }
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
         }
         else
         {
-            _outbox.Writer.TryComplete();
+            _outbox.Complete();
             _server.Remove(this);
         }
 

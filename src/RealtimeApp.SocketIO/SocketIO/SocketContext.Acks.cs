@@ -7,7 +7,13 @@ namespace RealtimeApp.SocketIO.SocketIO;
 // an ACK with an unknown id is ignored, as in Node.
 public sealed partial class SocketContext
 {
-    private readonly ConcurrentDictionary<long, Action<SocketPacket>> _pendingAcks = new();
+    // Created on the first ack the server waits for: most sockets never ask one.
+    private ConcurrentDictionary<long, Action<SocketPacket>>? _pendingAcks;
+
+    private ConcurrentDictionary<long, Action<SocketPacket>> PendingAcks =>
+        Volatile.Read(ref _pendingAcks)
+        ?? Interlocked.CompareExchange(ref _pendingAcks, new(), null)
+        ?? _pendingAcks!;
 
     /// <summary>
     /// Sends <paramref name="eventName"/> and waits for the client's acknowledgement (Node's
@@ -20,7 +26,7 @@ public sealed partial class SocketContext
         ReservedEvents.Check(eventName);
         var id = Namespace.NextAckId();
         var answer = new TaskCompletionSource<SocketArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pendingAcks[id] = packet => answer.TrySetResult(new SocketArguments(packet, offset: 0));
+        PendingAcks[id] = packet => answer.TrySetResult(new SocketArguments(packet, offset: 0));
         try
         {
             Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args, id), volatileSend: false);
@@ -33,18 +39,18 @@ public sealed partial class SocketContext
         }
         finally
         {
-            _pendingAcks.TryRemove(id, out _);
+            PendingAcks.TryRemove(id, out _);
         }
     }
 
     /// <summary>Waits for the ack with <paramref name="id"/> (used by broadcasts with acks).</summary>
-    internal void ExpectAck(long id, Action<SocketPacket> onAck) => _pendingAcks[id] = onAck;
+    internal void ExpectAck(long id, Action<SocketPacket> onAck) => PendingAcks[id] = onAck;
 
-    internal void ForgetAck(long id) => _pendingAcks.TryRemove(id, out _);
+    internal void ForgetAck(long id) => _pendingAcks?.TryRemove(id, out _);
 
     private void OnAck(SocketPacket packet)
     {
-        if (packet.AckId is { } id && _pendingAcks.TryRemove(id, out var callback))
+        if (packet.AckId is { } id && _pendingAcks is { } pending && pending.TryRemove(id, out var callback))
         {
             callback(packet);
         }

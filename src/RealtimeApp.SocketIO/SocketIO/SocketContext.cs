@@ -31,7 +31,12 @@ public sealed partial class SocketContext
     public SocketHandshake Handshake { get; }
 
     /// <summary>Per-socket application state (Node's <c>socket.data</c>).</summary>
-    public IDictionary<string, object?> Data { get; } = new ConcurrentDictionary<string, object?>();
+    public IDictionary<string, object?> Data =>
+        Volatile.Read(ref _data)
+        ?? Interlocked.CompareExchange(ref _data, new ConcurrentDictionary<string, object?>(), null)
+        ?? _data!;
+
+    private ConcurrentDictionary<string, object?>? _data; // created on first use: most sockets keep no data
 
     /// <summary>True from the CONNECT reply until the socket disconnects.</summary>
     public bool Connected => _connected == 1;

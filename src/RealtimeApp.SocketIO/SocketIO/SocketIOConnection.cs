@@ -15,7 +15,7 @@ internal sealed class SocketIOConnection
     private readonly SocketIOServer _server;
     private readonly Dictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly ITimer _connectTimer;
+    private ITimer? _connectTimer; // dropped once a namespace is joined
     private SocketPacket? _pendingBinary;
     private bool _everConnected;
 
@@ -47,7 +47,7 @@ internal sealed class SocketIOConnection
                 // Cleared by the first successful join and never re-armed (Node: a client that later
                 // leaves every namespace keeps its engine connection).
                 _everConnected = true;
-                _connectTimer.Dispose();
+                DisposeConnectTimer();
             }
         }
     }
@@ -170,20 +170,22 @@ internal sealed class SocketIOConnection
             }
             socket.OnClose(socket == origin || origin is null ? reason : DisconnectReason.ServerNamespaceDisconnect);
         }
-        _connectTimer.Dispose();
+        DisposeConnectTimer();
         Session.Close();
     }
 
     /// <summary>The engine session closed underneath: every socket leaves with the mapped reason.</summary>
     public void OnEngineClosed(EngineCloseReason reason)
     {
-        _connectTimer.Dispose();
+        DisposeConnectTimer();
         var mapped = DisconnectReasons.FromEngine(reason);
         foreach (var socket in Snapshot())
         {
             socket.OnClose(mapped);
         }
     }
+
+    private void DisposeConnectTimer() => Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
 
     private SocketContext[] Snapshot()
     {

@@ -100,8 +100,11 @@ public sealed class EventScopeTests
 
     private static async Task<string> ReadAsync(EngineSession session)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var packet = await session.Outbox.ReadAsync(timeout.Token);
+        EnginePacket? packet;
+        while (!session.Outbox.TryRead(out packet))
+        {
+            await session.Outbox.WaitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
         return Encoding.UTF8.GetString(packet.Frame.Span);
     }
 

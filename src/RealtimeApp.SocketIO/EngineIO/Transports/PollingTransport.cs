@@ -14,23 +14,17 @@ namespace RealtimeApp.SocketIO.EngineIO.Transports;
 /// </summary>
 internal sealed class PollingTransport(EngineSession session) : IEngineTransport
 {
-    private CancellationTokenSource? _pendingPoll;
+    private bool _polling;
     private bool _posting;
     private bool _releaseWithNoop;
 
     public EngineTransportKind Kind => EngineTransportKind.Polling;
 
     /// <summary>Whether a GET is waiting for data right now.</summary>
-    public bool HasPendingPoll => Volatile.Read(ref _pendingPoll) is not null;
+    public bool HasPendingPoll => Volatile.Read(ref _polling);
 
-    /// <summary>Wakes the pending GET so it answers now (with packets, a noop or a close).</summary>
-    public void Release()
-    {
-        lock (session.Gate)
-        {
-            _pendingPoll?.Cancel();
-        }
-    }
+    /// <summary>Wakes the pending GET so it looks again and answers (with packets, a noop or a close).</summary>
+    public void Release() => session.Outbox.Wake();
 
     public void OnSessionClosed(bool flush, bool clientInitiated)
     {
@@ -49,14 +43,13 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
     /// </summary>
     public async Task HandleGetAsync(HttpContext context)
     {
-        CancellationTokenSource? pending;
+        bool overlapping;
         lock (session.Gate)
         {
-            pending = _pendingPoll is null
-                ? _pendingPoll = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted)
-                : null;
+            overlapping = _polling;
+            _polling = true;
         }
-        if (pending is not { } wake)
+        if (overlapping)
         {
             // Node answers the overlapping request 400 and the first one with a close packet.
             session.Close(EngineCloseReason.TransportError, "overlapping GET requests");
@@ -64,6 +57,8 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
             return;
         }
 
+        var outbox = session.Outbox;
+        using var abortWakes = context.RequestAborted.UnsafeRegister(static o => ((EngineOutbox)o!).Wake(), outbox);
         var waited = false;
         try
         {
@@ -74,13 +69,13 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                     await WriteAsync(context, [_releaseWithNoop ? EnginePacket.Noop : EnginePacket.Close]);
                     return;
                 }
-                var batch = Drain(session.Outbox);
+                var batch = Drain(outbox);
                 if (batch.Count > 0)
                 {
                     await WriteAsync(context, batch);
                     return;
                 }
-                if (session.Outbox.Completion.IsCompleted)
+                if (outbox.IsCompleted)
                 {
                     session.Complete();
                     await WriteAsync(context, waited ? [EnginePacket.Close] : [EnginePacket.Noop, EnginePacket.Close]);
@@ -91,44 +86,33 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                     await WriteAsync(context, [EnginePacket.Noop]);
                     return;
                 }
-                try
-                {
-                    waited = true;
-                    await session.Outbox.WaitToReadAsync(wake.Token);
-                }
-                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                if (context.RequestAborted.IsCancellationRequested)
                 {
                     session.Close(EngineCloseReason.TransportError, "poll aborted by the client");
                     return;
                 }
-                catch (OperationCanceledException)
-                {
-                    // Released (upgrade or close): a new token for the next wait, then look again.
-                    lock (session.Gate)
-                    {
-                        wake.Dispose();
-                        wake = _pendingPoll = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-                    }
-                }
+                waited = true;
+                await outbox.WaitAsync();
             }
         }
         finally
         {
             lock (session.Gate)
             {
-                _pendingPoll = null;
+                _polling = false;
             }
-            wake.Dispose();
         }
     }
 
-    private static List<EnginePacket> Drain(System.Threading.Channels.ChannelReader<EnginePacket> outbox)
+    private static List<EnginePacket> Drain(EngineOutbox outbox)
     {
-        var batch = new List<EnginePacket>();
-        while (outbox.TryRead(out var packet))
+        var count = outbox.TakeAll(out var taken);
+        var batch = new List<EnginePacket>(count);
+        for (var i = 0; i < count; i++)
         {
-            batch.Add(packet);
+            batch.Add(taken[i]);
         }
+        EngineOutbox.Return(taken);
         return batch;
     }
 

@@ -14,8 +14,8 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly CancellationTokenSource _writerStop = new();
     private bool _probing = probing;
+    private volatile bool _writerStopping;
     private Task _writer = Task.CompletedTask;
     private readonly Lock _stopGate = new();
     private Task? _stopping;
@@ -23,7 +23,7 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
     public EngineTransportKind Kind => EngineTransportKind.WebSocket;
 
     /// <summary>Runs until the WebSocket closes; the HTTP request lives exactly as long.</summary>
-    public async Task RunAsync(CancellationToken requestAborted)
+    public async Task RunAsync()
     {
         if (!_probing)
         {
@@ -35,7 +35,9 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
             : null;
         using var probeExpired = upgradeTimeout?.Token.Register(static s => ((WebSocketTransport)s!).OnUpgradeTimeout(), this);
 
-        var reason = await ReceiveLoopAsync(requestAborted);
+        // The receive waits without the request's token: a dropped connection fails the read anyway, and
+        // a registration per idle session is memory for nothing.
+        var reason = await ReceiveLoopAsync();
 
         if (_probing)
         {
@@ -72,30 +74,45 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         }
     }
 
-    private void StartWriter() => _writer = Task.Run(WriteLoopAsync);
+    private void StartWriter() => _writer = WriteLoopAsync();
 
     private async Task WriteLoopAsync()
     {
+        await Task.Yield(); // never write on the thread that started the writer (the receive loop)
         var outbox = session.Outbox;
-        var token = _writerStop.Token;
         try
         {
-            while (await outbox.WaitToReadAsync(token))
+            while (!_writerStopping)
             {
-                while (outbox.TryRead(out var packet))
+                var count = outbox.TakeAll(out var batch);
+                if (count == 0)
                 {
-                    var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                    await socket.SendAsync(packet.Frame, type, WebSocketMessageFlags.EndOfMessage, token);
+                    if (outbox.IsCompleted)
+                    {
+                        // The session was closed by the server and everything queued is sent.
+                        session.Complete();
+                        await CloseOutputAsync(WebSocketCloseStatus.NormalClosure);
+                        return;
+                    }
+                    await outbox.WaitAsync();
+                    continue;
+                }
+                try
+                {
+                    for (var i = 0; i < count && !_writerStopping; i++)
+                    {
+                        var packet = batch[i];
+                        var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+                        await socket.SendAsync(packet.Frame, type, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+                    }
+                }
+                finally
+                {
+                    EngineOutbox.Return(batch);
                 }
             }
-            // The outbox completed: the session was closed by the server and everything queued is sent.
-            session.Complete();
-            await CloseOutputAsync(WebSocketCloseStatus.NormalClosure);
         }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             session.Close(EngineCloseReason.TransportError, $"write failed: {ex.Message}");
         }
@@ -116,8 +133,18 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
     private async Task StopCoreAsync(WebSocketCloseStatus status)
     {
         await Task.Yield(); // never run the stop inline in the caller (it may be the receive loop)
-        await _writerStop.CancelAsync();
-        await _writer;
+        _writerStopping = true;
+        session.Outbox.Wake();
+        try
+        {
+            // A writer stuck in a send (a client that stopped reading) would never finish: cut it.
+            await _writer.WaitAsync(CloseHandshakeTimeout);
+        }
+        catch (TimeoutException)
+        {
+            socket.Abort();
+            return;
+        }
         await CloseOutputAsync(status);
     }
 
@@ -152,23 +179,39 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
 
     private readonly record struct EndReason(EngineCloseReason Reason, string Description);
 
-    private async Task<EndReason> ReceiveLoopAsync(CancellationToken cancellationToken)
+    private async Task<EndReason> ReceiveLoopAsync()
     {
         var limit = session.Options.MaxHttpBufferSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(1024);
+        byte[]? buffer = null;
         var count = 0;
         try
         {
             while (true)
             {
-                if (count == buffer.Length)
+                ValueWebSocketReceiveResult result;
+                if (count == 0)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, count).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    // Between messages, wait with a zero-byte read: an idle session holds no buffer. It
+                    // reads the next frame's header, so an empty message is already complete here.
+                    ReturnBuffer(ref buffer);
+                    result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                    buffer = ArrayPool<byte>.Shared.Rent(1024);
+                    if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
+                    {
+                        result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    }
                 }
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken);
+                else
+                {
+                    if (count == buffer!.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, count).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    result = await socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
+                }
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return new(EngineCloseReason.TransportClose, "WebSocket closed by the client");
@@ -220,7 +263,16 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         }
         finally
         {
+            ReturnBuffer(ref buffer);
+        }
+    }
+
+    private static void ReturnBuffer(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
             ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
         }
     }
 
