@@ -80,7 +80,8 @@ public sealed partial class EngineServer
 
         var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
         WebSocketTransport? webSocket = null;
-        Open(sid, s => webSocket = new WebSocketTransport(socket, s, probing: false), handshake, []);
+        Open(sid, s => webSocket = new WebSocketTransport(socket, s, probing: false, BatchingUpgradeFeature.StreamOf(context)),
+            handshake, []);
         await webSocket!.RunAsync();
     }
 
@@ -92,7 +93,7 @@ public sealed partial class EngineServer
             return;
         }
         var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
-        var probe = new WebSocketTransport(socket, session, probing: true);
+        var probe = new WebSocketTransport(socket, session, probing: true, BatchingUpgradeFeature.StreamOf(context));
         if (!session.TryBeginUpgrade(probe))
         {
             // Already upgraded, already probing, or closing: Node accepts and closes the newcomer at once;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO.EngineIO.Transports;
 
 namespace RealtimeApp.SocketIO.Hosting;
 
@@ -35,7 +36,9 @@ public static class EngineIOEndpointRouteBuilderExtensions
 
         // WebSockets are accepted inside this endpoint's own pipeline (as SignalR's MapConnections does),
         // so the app needs no UseWebSockets(). Kestrel's keep-alive pings are off: Engine.IO pings itself.
+        // The batching stream goes under each WebSocket so queued frames leave in one write.
         var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.Use(BatchingUpgradeFeature.InstallAsync);
         pipeline.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         pipeline.Run(server.HandleRequestAsync);
 

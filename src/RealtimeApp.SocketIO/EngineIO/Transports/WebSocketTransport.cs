@@ -10,9 +10,11 @@ namespace RealtimeApp.SocketIO.EngineIO.Transports;
 /// writer loop drains the session's outbox. A WebSocket that arrives for an existing polling session
 /// starts as the upgrade probe and only becomes the transport when the client sends the upgrade packet.
 /// </summary>
-internal sealed class WebSocketTransport(WebSocket socket, EngineSession session, bool probing) : IEngineTransport
+internal sealed class WebSocketTransport(WebSocket socket, EngineSession session, bool probing,
+    BatchingWriteStream? batching = null) : IEngineTransport
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+    private const int MaxBatchBytes = 64 * 1024; // one write; a bigger backlog goes out in several
 
     private bool _probing = probing;
     private volatile bool _writerStopping;
@@ -99,12 +101,7 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
                 }
                 try
                 {
-                    for (var i = 0; i < count && !_writerStopping; i++)
-                    {
-                        var packet = batch[i];
-                        var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                        await socket.SendAsync(packet.Frame, type, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
-                    }
+                    await SendAsync(batch, count);
                 }
                 finally
                 {
@@ -115,6 +112,43 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             session.Close(EngineCloseReason.TransportError, $"write failed: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> packets, one frame each (Engine.IO over WebSocket has no packing); when
+    /// several are queued their frames are gathered into one write to the connection.
+    /// </summary>
+    private async ValueTask SendAsync(EnginePacket[] packets, int count)
+    {
+        var gather = batching is not null && count > 1;
+        var gathered = 0;
+        if (gather)
+        {
+            batching!.BeginBatch();
+        }
+        try
+        {
+            for (var i = 0; i < count && !_writerStopping; i++)
+            {
+                var packet = packets[i];
+                var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+                await socket.SendAsync(packet.Frame, type, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+                gathered += packet.Frame.Length;
+                if (gather && gathered >= MaxBatchBytes)
+                {
+                    await batching!.EndBatchAsync();
+                    batching.BeginBatch();
+                    gathered = 0;
+                }
+            }
+        }
+        finally
+        {
+            if (gather)
+            {
+                await batching!.EndBatchAsync();
+            }
         }
     }
 
