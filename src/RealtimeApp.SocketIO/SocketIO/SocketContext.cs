@@ -100,7 +100,7 @@ public sealed partial class SocketContext
         {
             return false;
         }
-        foreach (var frame in packet.Frames)
+        foreach (var frame in packet.FrameSpan)
         {
             if (!session.Send(frame))
             {

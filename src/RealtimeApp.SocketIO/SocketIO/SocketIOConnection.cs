@@ -31,7 +31,7 @@ internal sealed class SocketIOConnection
 
     public void Send(OutgoingPacket packet)
     {
-        foreach (var frame in packet.Frames)
+        foreach (var frame in packet.FrameSpan)
         {
             Session.Send(frame);
         }

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace RealtimeApp.SocketIO.SocketIO.Adapters;
 
 /// <summary>
@@ -8,10 +10,10 @@ namespace RealtimeApp.SocketIO.SocketIO.Adapters;
 public sealed record BroadcastOptions
 {
     /// <summary>Target rooms; empty means the whole namespace.</summary>
-    public IReadOnlySet<string> Rooms { get; init; } = new HashSet<string>();
+    public IReadOnlySet<string> Rooms { get; init; } = FrozenSet<string>.Empty;
 
     /// <summary>Rooms whose members are excluded.</summary>
-    public IReadOnlySet<string> Except { get; init; } = new HashSet<string>();
+    public IReadOnlySet<string> Except { get; init; } = FrozenSet<string>.Empty;
 
     /// <summary>Drop the packet for sockets that cannot take it right now instead of queueing it.</summary>
     public bool Volatile { get; init; }

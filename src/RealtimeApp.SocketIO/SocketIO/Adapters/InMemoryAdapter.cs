@@ -1,3 +1,4 @@
+using System.Buffers;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO.Adapters;
@@ -87,43 +88,106 @@ public sealed class InMemoryAdapter(Func<string, SocketContext?> findSocket) : I
     {
         lock (_gate)
         {
-            var selected = new HashSet<string>(StringComparer.Ordinal);
-            if (options.Rooms.Count == 0)
-            {
-                selected.UnionWith(_sids.Keys);
-            }
-            else
-            {
-                foreach (var room in options.Rooms)
-                {
-                    if (_rooms.TryGetValue(room, out var members))
-                    {
-                        selected.UnionWith(members);
-                    }
-                }
-            }
-            foreach (var room in options.Except)
+            return SelectIds(options);
+        }
+    }
+
+    // Called under _gate.
+    private HashSet<string> SelectIds(BroadcastOptions options)
+    {
+        var selected = new HashSet<string>(StringComparer.Ordinal);
+        if (options.Rooms.Count == 0)
+        {
+            selected.UnionWith(_sids.Keys);
+        }
+        else
+        {
+            foreach (var room in options.Rooms)
             {
                 if (_rooms.TryGetValue(room, out var members))
                 {
-                    selected.ExceptWith(members);
+                    selected.UnionWith(members);
                 }
             }
-            return selected;
         }
+        foreach (var room in options.Except)
+        {
+            if (_rooms.TryGetValue(room, out var members))
+            {
+                selected.ExceptWith(members);
+            }
+        }
+        return selected;
     }
 
     /// <inheritdoc />
     public int Broadcast(OutgoingPacket packet, BroadcastOptions options)
     {
+        var count = SelectSockets(options, out var targets);
         var sent = 0;
-        foreach (var id in Sockets(options))
+        try
         {
-            if (findSocket(id) is { } socket && socket.Deliver(packet, options.Volatile))
+            for (var i = 0; i < count; i++)
             {
-                sent++;
+                if (targets[i].Deliver(packet, options.Volatile))
+                {
+                    sent++;
+                }
             }
         }
+        finally
+        {
+            ArrayPool<SocketContext>.Shared.Return(targets, clearArray: true);
+        }
         return sent;
+    }
+
+    /// <summary>
+    /// The selected sockets, in a pooled array. The common broadcasts — the whole namespace, or one room
+    /// with no exception — read the member set as it is; only unions and exceptions build a set of ids.
+    /// </summary>
+    private int SelectSockets(BroadcastOptions options, out SocketContext[] targets)
+    {
+        lock (_gate)
+        {
+            var count = 0;
+            if (options.Except.Count == 0 && options.Rooms.Count == 0)
+            {
+                targets = ArrayPool<SocketContext>.Shared.Rent(Math.Max(1, _sids.Count));
+                foreach (var id in _sids.Keys)
+                {
+                    Add(id, targets, ref count);
+                }
+                return count;
+            }
+            if (options.Except.Count == 0 && options.Rooms.Count == 1)
+            {
+                var members = _rooms.GetValueOrDefault(options.Rooms.First());
+                targets = ArrayPool<SocketContext>.Shared.Rent(Math.Max(1, members?.Count ?? 0));
+                if (members is not null)
+                {
+                    foreach (var id in members)
+                    {
+                        Add(id, targets, ref count);
+                    }
+                }
+                return count;
+            }
+            var ids = SelectIds(options);
+            targets = ArrayPool<SocketContext>.Shared.Rent(Math.Max(1, ids.Count));
+            foreach (var id in ids)
+            {
+                Add(id, targets, ref count);
+            }
+            return count;
+        }
+    }
+
+    private void Add(string id, SocketContext[] targets, ref int count)
+    {
+        if (findSocket(id) is { } socket)
+        {
+            targets[count++] = socket;
+        }
     }
 }

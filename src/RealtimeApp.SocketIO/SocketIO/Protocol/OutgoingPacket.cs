@@ -8,10 +8,15 @@ namespace RealtimeApp.SocketIO.SocketIO.Protocol;
 /// </summary>
 public sealed class OutgoingPacket
 {
-    private OutgoingPacket(EnginePacket[] frames) => Frames = frames;
+    private readonly EnginePacket[] _frames;
+
+    private OutgoingPacket(EnginePacket[] frames) => _frames = frames;
 
     /// <summary>The Engine.IO packets, in the order they must be sent.</summary>
-    public IReadOnlyList<EnginePacket> Frames { get; }
+    public IReadOnlyList<EnginePacket> Frames => _frames;
+
+    /// <summary>The same, without an interface in the way: read once per recipient of a broadcast.</summary>
+    internal ReadOnlySpan<EnginePacket> FrameSpan => _frames;
 
     /// <summary>An EVENT (BINARY_EVENT when <paramref name="args"/> hold binary) to <paramref name="nsp"/>.</summary>
     public static OutgoingPacket Event(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId = null)
