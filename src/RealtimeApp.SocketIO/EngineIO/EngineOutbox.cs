@@ -20,7 +20,9 @@ internal sealed class EngineOutbox(int capacity)
     private int _count;
     private bool _completed;
     private bool _wakePending;
+    private bool _held;
     private TaskCompletionSource? _waiter;
+    private Action? _signal;
 
     /// <summary>Packets queued now.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -41,6 +43,7 @@ internal sealed class EngineOutbox(int capacity)
     public bool TryWrite(EnginePacket packet)
     {
         TaskCompletionSource? waiter;
+        Action? signal;
         lock (_gate)
         {
             if (_completed || _count == capacity)
@@ -53,11 +56,76 @@ internal sealed class EngineOutbox(int capacity)
             }
             _ring[(_head + _count) % _ring.Length] = packet;
             _count++;
+            if (_held)
+            {
+                return true; // the reader is woken by ReleaseHold
+            }
             waiter = _waiter;
             _waiter = null;
+            signal = _signal;
         }
         waiter?.TrySetResult();
+        signal?.Invoke();
         return true;
+    }
+
+    /// <summary>
+    /// For a reader that does not wait on <see cref="WaitAsync"/> but is told, on the producer's thread,
+    /// that there is something to take: after a packet is queued (unless held), when a hold ends with
+    /// packets queued, and on <see cref="Complete"/>.
+    /// </summary>
+    public void SetSignal(Action signal)
+    {
+        lock (_gate)
+        {
+            _signal = signal;
+        }
+    }
+
+    /// <summary>Stops the calls to <paramref name="signal"/>, if it is still the one set (a newer reader keeps its own).</summary>
+    public void ClearSignal(Action signal)
+    {
+        lock (_gate)
+        {
+            if (_signal == signal)
+            {
+                _signal = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds the reader back while the session's own incoming messages are handled: the answers they
+    /// produce (acks, mostly) are queued without waking the reader each time, and <see cref="ReleaseHold"/>
+    /// wakes it once for all of them. A client that sends bursts then gets bursts back in one write,
+    /// instead of a thread switch and a send per answer.
+    /// </summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _held = true;
+        }
+    }
+
+    /// <summary>Ends <see cref="Hold"/> and wakes the reader if anything was queued meanwhile.</summary>
+    public void ReleaseHold()
+    {
+        TaskCompletionSource? waiter;
+        Action? signal;
+        lock (_gate)
+        {
+            _held = false;
+            if (_count == 0)
+            {
+                return;
+            }
+            waiter = _waiter;
+            _waiter = null;
+            signal = _signal;
+        }
+        waiter?.TrySetResult();
+        signal?.Invoke();
     }
 
     /// <summary>Takes the oldest queued packet, if any.</summary>
@@ -153,13 +221,16 @@ internal sealed class EngineOutbox(int capacity)
     public void Complete()
     {
         TaskCompletionSource? waiter;
+        Action? signal;
         lock (_gate)
         {
             _completed = true;
             waiter = _waiter;
             _waiter = null;
+            signal = _signal;
         }
         waiter?.TrySetResult();
+        signal?.Invoke();
     }
 
     // Called under _gate with a full ring.

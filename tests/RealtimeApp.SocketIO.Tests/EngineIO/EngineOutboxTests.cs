@@ -110,4 +110,46 @@ public sealed class EngineOutboxTests
         Assert.Equal(["41"], TakeAll(outbox));
         Assert.True(outbox.IsCompleted);
     }
+
+    [Fact]
+    public void A_signalled_reader_is_told_of_each_packet_but_only_once_per_hold()
+    {
+        var outbox = new EngineOutbox(capacity: 10);
+        var signals = 0;
+        outbox.SetSignal(() => signals++);
+
+        outbox.TryWrite(Message(1));
+        Assert.Equal(1, signals);
+
+        outbox.Hold(); // the receive loop is answering messages that already arrived
+        outbox.TryWrite(Message(2));
+        outbox.TryWrite(Message(3));
+        Assert.Equal(1, signals);
+
+        outbox.ReleaseHold();
+        Assert.Equal(2, signals);
+        Assert.Equal(["41", "42", "43"], TakeAll(outbox));
+
+        outbox.Hold();
+        outbox.ReleaseHold(); // nothing queued meanwhile: nothing to tell
+        Assert.Equal(2, signals);
+    }
+
+    [Fact]
+    public void Clearing_a_signal_that_was_replaced_keeps_the_newer_reader()
+    {
+        var outbox = new EngineOutbox(capacity: 10);
+        var first = 0;
+        var second = 0;
+        Action firstSignal = () => first++;
+        outbox.SetSignal(firstSignal);
+        outbox.SetSignal(() => second++); // e.g. an upgrade: the WebSocket became the reader
+
+        outbox.ClearSignal(firstSignal); // the old reader stops late
+        outbox.TryWrite(Message(1));
+        outbox.Complete();
+
+        Assert.Equal(0, first);
+        Assert.Equal(2, second); // the packet, then the completion
+    }
 }

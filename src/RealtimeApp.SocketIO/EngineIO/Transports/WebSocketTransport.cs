@@ -18,6 +18,8 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
 
     private bool _probing = probing;
     private volatile bool _writerStopping;
+    private int _draining; // 1 while a send of queued packets is under way
+    private Action? _drainSignal;
     private Task _writer = Task.CompletedTask;
     private readonly Lock _stopGate = new();
     private Task? _stopping;
@@ -61,7 +63,7 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         {
             _ = StopAsync(WebSocketCloseStatus.NormalClosure);
         }
-        // On a flushing close the writer loop drains the completed outbox, then sends the close frame.
+        // On a flushing close the writer sends what is queued, then the close frame.
     }
 
     /// <summary>Closes a probe that will not become the transport (session closed, or a second probe).</summary>
@@ -76,11 +78,28 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         }
     }
 
-    private void StartWriter() => _writer = WriteLoopAsync();
-
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Makes this socket the outbox's reader: from now on whoever queues a packet sends it, on its own
+    /// thread, unless a send is already under way (which then takes the new packet too). Kestrel's
+    /// writes complete at once unless the client is behind, so a producer rarely waits, and there is no
+    /// writer task or thread switch per packet; a write that has to wait continues on its own.
+    /// </summary>
+    private void StartWriter()
     {
-        await Task.Yield(); // never write on the thread that started the writer (the receive loop)
+        session.Outbox.SetSignal(_drainSignal ??= Drain);
+        Drain(); // what was queued before: the open packet, or what polling had not delivered
+    }
+
+    private void Drain()
+    {
+        if (!_writerStopping && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            _writer = DrainAsync();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
         var outbox = session.Outbox;
         try
         {
@@ -96,7 +115,12 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
                         await CloseOutputAsync(WebSocketCloseStatus.NormalClosure);
                         return;
                     }
-                    await outbox.WaitAsync();
+                    Volatile.Write(ref _draining, 0);
+                    // A packet queued after TakeAll saw this drain running and left it to us: look again.
+                    if (outbox.Count == 0 || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                    {
+                        return;
+                    }
                     continue;
                 }
                 try
@@ -168,7 +192,10 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
     {
         await Task.Yield(); // never run the stop inline in the caller (it may be the receive loop)
         _writerStopping = true;
-        session.Outbox.Wake();
+        if (_drainSignal is not null)
+        {
+            session.Outbox.ClearSignal(_drainSignal);
+        }
         try
         {
             // A writer stuck in a send (a client that stopped reading) would never finish: cut it.
@@ -213,6 +240,40 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
 
     private readonly record struct EndReason(EngineCloseReason Reason, string Description);
 
+    // While the receive loop works through messages that have already arrived, the session's outbox is held
+    // (see EngineOutbox.Hold): their answers leave together when the loop next waits for the network, or
+    // every MessagesPerHold messages for a client that never lets it wait.
+    private const int MessagesPerHold = 64;
+    private int _heldMessages;
+
+    private ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer)
+    {
+        var pending = socket.ReceiveAsync(buffer, CancellationToken.None);
+        if (pending.IsCompleted && ++_heldMessages < MessagesPerHold)
+        {
+            return pending;
+        }
+        return ReleaseHoldWhileWaitingAsync(pending);
+    }
+
+    private async ValueTask<ValueWebSocketReceiveResult> ReleaseHoldWhileWaitingAsync(ValueTask<ValueWebSocketReceiveResult> pending)
+    {
+        var outbox = session.Outbox;
+        outbox.ReleaseHold();
+        _heldMessages = 0;
+        try
+        {
+            return await pending;
+        }
+        finally
+        {
+            if (!_probing)
+            {
+                outbox.Hold();
+            }
+        }
+    }
+
     private async Task<EndReason> ReceiveLoopAsync()
     {
         var limit = session.Options.MaxHttpBufferSize;
@@ -228,11 +289,11 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
                     // Between messages, wait with a zero-byte read: an idle session holds no buffer. It
                     // reads the next frame's header, so an empty message is already complete here.
                     ReturnBuffer(ref buffer);
-                    result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                    result = await ReceiveAsync(Memory<byte>.Empty);
                     buffer = ArrayPool<byte>.Shared.Rent(1024);
                     if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
                     {
-                        result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                        result = await ReceiveAsync(buffer.AsMemory());
                     }
                 }
                 else
@@ -244,7 +305,7 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = bigger;
                     }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
+                    result = await ReceiveAsync(buffer.AsMemory(count));
                 }
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
@@ -298,6 +359,7 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         finally
         {
             ReturnBuffer(ref buffer);
+            session.Outbox.ReleaseHold();
         }
     }
 
