@@ -1,0 +1,28 @@
+using RealtimeApp.LoadGen.Cli;
+using RealtimeApp.LoadGen.Scenarios;
+
+namespace RealtimeApp.LoadGen;
+
+/// <summary>The scenarios of a mode, in run order (perf-anchors Part C2).</summary>
+internal static class ScenarioPlan
+{
+    public static IEnumerable<Scenario> For(ModeSettings mode)
+    {
+        foreach (var clients in mode.IdleCounts)
+        {
+            yield return new IdleScenario(clients);
+        }
+        yield return new AckScenario(clients: 64, burst: 1);
+        yield return new AckScenario(clients: 1000, burst: 1);
+        yield return new AckScenario(clients: 64, burst: 16);
+        foreach (var clients in mode.BroadcastCounts)
+        {
+            foreach (var depth in mode.BroadcastDepths)
+            {
+                yield return new BroadcastScenario(clients, depth);
+            }
+        }
+        yield return new ConnectScenario(mode.ConnectCount);
+        yield return new PollingScenario();
+    }
+}

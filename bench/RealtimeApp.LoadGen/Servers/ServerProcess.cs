@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RealtimeApp.LoadGen.Measure;
+using RealtimeApp.LoadGen.Wire;
+
+namespace RealtimeApp.LoadGen.Servers;
+
+/// <summary>
+/// One bench server process pinned to core 0 (<c>taskset -c 0</c>, which execs, so the pid is the server's),
+/// started on a free port; knows its pid for /proc readings and talks to its <c>/stats</c> and <c>/gc</c>.
+/// </summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private const int StderrLinesKept = 40;
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
+
+    /// <summary>Generator-only tuning that must not leak into the servers we measure.</summary>
+    private static readonly string[] GeneratorOnlyEnvironment = ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"];
+
+    private readonly Process _process;
+    private readonly Queue<string> _stderr = new();
+
+    private ServerProcess(ServerKind kind, Process process)
+    {
+        Kind = kind;
+        _process = process;
+    }
+
+    public ServerKind Kind { get; }
+
+    public int Port { get; private set; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>The server's own ready line, e.g. <c>{"port":1234,"server":"node socket.io 4.8.4",...}</c>.</summary>
+    public string ReadyLine { get; private set; } = "";
+
+    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths)
+    {
+        var start = new ProcessStartInfo("taskset")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("0");
+        if (kind == ServerKind.Node)
+        {
+            start.WorkingDirectory = paths.NodePeerDirectory;
+            foreach (var argument in new[] { "node", "--expose-gc", paths.NodePeerScript, "0" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+        else
+        {
+            // Ours and the ceiling are the same host; the ceiling row only uses its raw Kestrel endpoints.
+            start.WorkingDirectory = Path.GetDirectoryName(paths.BenchHostDll)!;
+            foreach (var argument in new[] { DotnetHost(), paths.BenchHostDll, "0" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+        foreach (var name in GeneratorOnlyEnvironment)
+        {
+            start.Environment.Remove(name);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {kind.Name()}");
+        var server = new ServerProcess(kind, process);
+        process.ErrorDataReceived += server.OnStderr;
+        process.BeginErrorReadLine();
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            if (line is null)
+            {
+                throw new InvalidOperationException($"{kind.Name()} server exited before it was ready: {server.StderrTail()}");
+            }
+            server.ReadyLine = line;
+            server.Port = JsonDocument.Parse(line).RootElement.GetProperty("port").GetInt32();
+            // Keep draining stdout so a chatty server can never block on a full pipe.
+            _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>VmRSS / VmHWM of the server, KiB.</summary>
+    public (long RssKb, long HwmKb) Memory() => ProcFs.Memory(Pid);
+
+    public CpuSnapshot Cpu() => CpuSnapshot.Take(Pid);
+
+    /// <summary><c>GET /stats</c>: managed heap (or V8 heapUsed) bytes and open Engine.IO sessions.</summary>
+    public async Task<ServerStats> StatsAsync()
+    {
+        var stats = await Http.GetFromJsonAsync<ServerStats>($"http://127.0.0.1:{Port}/stats", JsonSerializerOptions.Web);
+        await SocketThread.Leave();
+        return stats ?? throw new InvalidDataException("empty /stats reply");
+    }
+
+    /// <summary><c>GET /gc</c>: a full blocking GC in the server; returns the heap bytes left after it.</summary>
+    public async Task<long> CollectGarbageAsync()
+    {
+        var reply = await Http.GetFromJsonAsync<ServerStats>($"http://127.0.0.1:{Port}/gc", JsonSerializerOptions.Web);
+        await SocketThread.Leave();
+        return reply?.Heap ?? throw new InvalidDataException("empty /gc reply");
+    }
+
+    public string StderrTail()
+    {
+        lock (_stderr)
+        {
+            return string.Join('\n', _stderr);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+        _process.Dispose();
+    }
+
+    private void OnStderr(object sender, DataReceivedEventArgs e)
+    {
+        if (e.Data is null)
+        {
+            return;
+        }
+        lock (_stderr)
+        {
+            _stderr.Enqueue(e.Data);
+            while (_stderr.Count > StderrLinesKept)
+            {
+                _stderr.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>The same dotnet host that runs the generator, so both use the same runtime.</summary>
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+}
+
+/// <summary>The reply of <c>/stats</c> (both fields) and <c>/gc</c> (heap only).</summary>
+internal sealed record ServerStats(long Heap, long? Sessions);

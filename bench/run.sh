@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# One command for the side-by-side benchmark: builds both bench servers and the load generator, then runs it on
+# core 1 (the servers it starts run on core 0). Arguments go to the generator's `run`:
+#   bash bench/run.sh [--quick|--full] [--reps N] [--only <scenario-prefix>] [--servers ours,node,ceiling] [--out <file>]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d bench/node-peer/node_modules ]; then
+  (cd bench/node-peer && npm ci --no-audit --no-fund)
+fi
+dotnet build -c Release bench/RealtimeApp.BenchHost
+dotnet build -c Release bench/RealtimeApp.LoadGen
+
+exec taskset -c 1 dotnet bench/RealtimeApp.LoadGen/bin/Release/net10.0/RealtimeApp.LoadGen.dll run "$@"
