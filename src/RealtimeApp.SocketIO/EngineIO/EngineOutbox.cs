@@ -20,7 +20,7 @@ internal sealed class EngineOutbox(int capacity)
     private int _count;
     private bool _completed;
     private bool _wakePending;
-    private bool _held;
+    private SendBatch? _deferredBy; // the batch that will tell the reader about what is queued
     private TaskCompletionSource? _waiter;
     private Action? _signal;
 
@@ -42,6 +42,7 @@ internal sealed class EngineOutbox(int capacity)
     /// <summary>Queues <paramref name="packet"/>; false when the outbox is full or completed.</summary>
     public bool TryWrite(EnginePacket packet)
     {
+        var batch = SendBatch.Current;
         TaskCompletionSource? waiter;
         Action? signal;
         lock (_gate)
@@ -56,9 +57,10 @@ internal sealed class EngineOutbox(int capacity)
             }
             _ring[(_head + _count) % _ring.Length] = packet;
             _count++;
-            if (_held)
+            if (batch is not null && (_deferredBy == batch || batch.TryDefer(this)))
             {
-                return true; // the reader is woken by ReleaseHold
+                _deferredBy = batch;
+                return true; // the batch tells the reader when it ends
             }
             waiter = _waiter;
             _waiter = null;
@@ -69,10 +71,34 @@ internal sealed class EngineOutbox(int capacity)
         return true;
     }
 
+    /// <summary>The batch that held this outbox's reader back has ended: tell the reader what is queued.</summary>
+    public void EndDeferral(SendBatch batch)
+    {
+        TaskCompletionSource? waiter;
+        Action? signal;
+        lock (_gate)
+        {
+            if (_deferredBy != batch)
+            {
+                return;
+            }
+            _deferredBy = null;
+            if (_count == 0)
+            {
+                return;
+            }
+            waiter = _waiter;
+            _waiter = null;
+            signal = _signal;
+        }
+        waiter?.TrySetResult();
+        signal?.Invoke();
+    }
+
     /// <summary>
     /// For a reader that does not wait on <see cref="WaitAsync"/> but is told, on the producer's thread,
-    /// that there is something to take: after a packet is queued (unless held), when a hold ends with
-    /// packets queued, and on <see cref="Complete"/>.
+    /// that there is something to take: after a packet is queued (or, inside a <see cref="SendBatch"/>,
+    /// when the batch ends), and on <see cref="Complete"/>.
     /// </summary>
     public void SetSignal(Action signal)
     {
@@ -92,40 +118,6 @@ internal sealed class EngineOutbox(int capacity)
                 _signal = null;
             }
         }
-    }
-
-    /// <summary>
-    /// Holds the reader back while the session's own incoming messages are handled: the answers they
-    /// produce (acks, mostly) are queued without waking the reader each time, and <see cref="ReleaseHold"/>
-    /// wakes it once for all of them. A client that sends bursts then gets bursts back in one write,
-    /// instead of a thread switch and a send per answer.
-    /// </summary>
-    public void Hold()
-    {
-        lock (_gate)
-        {
-            _held = true;
-        }
-    }
-
-    /// <summary>Ends <see cref="Hold"/> and wakes the reader if anything was queued meanwhile.</summary>
-    public void ReleaseHold()
-    {
-        TaskCompletionSource? waiter;
-        Action? signal;
-        lock (_gate)
-        {
-            _held = false;
-            if (_count == 0)
-            {
-                return;
-            }
-            waiter = _waiter;
-            _waiter = null;
-            signal = _signal;
-        }
-        waiter?.TrySetResult();
-        signal?.Invoke();
     }
 
     /// <summary>Takes the oldest queued packet, if any.</summary>

@@ -112,27 +112,35 @@ public sealed class EngineOutboxTests
     }
 
     [Fact]
-    public void A_signalled_reader_is_told_of_each_packet_but_only_once_per_hold()
+    public async Task Inside_a_send_batch_each_outbox_is_told_once_when_the_batch_ends()
     {
-        var outbox = new EngineOutbox(capacity: 10);
-        var signals = 0;
-        outbox.SetSignal(() => signals++);
+        var first = new EngineOutbox(capacity: 10);
+        var second = new EngineOutbox(capacity: 10);
+        var signals = new int[2];
+        first.SetSignal(() => signals[0]++);
+        second.SetSignal(() => signals[1]++);
+        var batch = new SendBatch();
 
-        outbox.TryWrite(Message(1));
-        Assert.Equal(1, signals);
+        await Task.Run(() =>
+        {
+            batch.MakeCurrent(); // as a receive loop does
+            batch.Open();
+            first.TryWrite(Message(1)); // an answer
+            first.TryWrite(Message(2)); // a broadcast...
+            second.TryWrite(Message(2)); // ...to both
+            Assert.Equal([0, 0], signals);
 
-        outbox.Hold(); // the receive loop is answering messages that already arrived
-        outbox.TryWrite(Message(2));
-        outbox.TryWrite(Message(3));
-        Assert.Equal(1, signals);
+            batch.End();
+            Assert.Equal([1, 1], signals);
 
-        outbox.ReleaseHold();
-        Assert.Equal(2, signals);
-        Assert.Equal(["41", "42", "43"], TakeAll(outbox));
+            first.TryWrite(Message(3)); // after the end: told at once
+            Assert.Equal([2, 1], signals);
+        });
 
-        outbox.Hold();
-        outbox.ReleaseHold(); // nothing queued meanwhile: nothing to tell
-        Assert.Equal(2, signals);
+        Assert.Equal(["41", "42", "43"], TakeAll(first));
+        Assert.Equal(["42"], TakeAll(second));
+        second.TryWrite(Message(4)); // another flow, no batch: told at once
+        Assert.Equal([2, 2], signals);
     }
 
     [Fact]

@@ -240,42 +240,40 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
 
     private readonly record struct EndReason(EngineCloseReason Reason, string Description);
 
-    // While the receive loop works through messages that have already arrived, the session's outbox is held
-    // (see EngineOutbox.Hold): their answers leave together when the loop next waits for the network, or
-    // every MessagesPerHold messages for a client that never lets it wait.
-    private const int MessagesPerHold = 64;
-    private int _heldMessages;
+    // While the receive loop works through messages that have already arrived, sends are held in a batch
+    // (see SendBatch): answers and broadcasts leave together when the loop next waits for the network, or
+    // every MessagesPerBatch messages for a client that never lets it wait.
+    private const int MessagesPerBatch = 64;
+    private readonly SendBatch _batch = new();
+    private int _batchedMessages;
 
     private ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer)
     {
         var pending = socket.ReceiveAsync(buffer, CancellationToken.None);
-        if (pending.IsCompleted && ++_heldMessages < MessagesPerHold)
+        if (pending.IsCompleted && ++_batchedMessages < MessagesPerBatch)
         {
             return pending;
         }
-        return ReleaseHoldWhileWaitingAsync(pending);
+        return SendBatchWhileWaitingAsync(pending);
     }
 
-    private async ValueTask<ValueWebSocketReceiveResult> ReleaseHoldWhileWaitingAsync(ValueTask<ValueWebSocketReceiveResult> pending)
+    private async ValueTask<ValueWebSocketReceiveResult> SendBatchWhileWaitingAsync(ValueTask<ValueWebSocketReceiveResult> pending)
     {
-        var outbox = session.Outbox;
-        outbox.ReleaseHold();
-        _heldMessages = 0;
+        _batch.End();
+        _batchedMessages = 0;
         try
         {
             return await pending;
         }
         finally
         {
-            if (!_probing)
-            {
-                outbox.Hold();
-            }
+            _batch.Open();
         }
     }
 
     private async Task<EndReason> ReceiveLoopAsync()
     {
+        _batch.MakeCurrent();
         var limit = session.Options.MaxHttpBufferSize;
         byte[]? buffer = null;
         var count = 0;
@@ -359,7 +357,7 @@ internal sealed class WebSocketTransport(WebSocket socket, EngineSession session
         finally
         {
             ReturnBuffer(ref buffer);
-            session.Outbox.ReleaseHold();
+            _batch.End();
         }
     }
 
