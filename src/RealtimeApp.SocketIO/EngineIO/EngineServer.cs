@@ -84,7 +84,7 @@ public sealed partial class EngineServer
         _sessions[sid] = session;
 
         // The open packet is the first thing in the outbox, so it leads the first poll / first frame.
-        session.Send(OpenPacket.Create(sid, upgrades, Options.PingInterval, Options.PingTimeout, Options.MaxHttpBufferSize));
+        session.Send(OpenTemplate(upgrades).Create(sid));
         Log.SessionOpened(Logger, sid, session.Transport);
         try
         {
@@ -99,11 +99,19 @@ public sealed partial class EngineServer
         return session;
     }
 
+    private OpenPacketTemplate? _openWithUpgrades;
+    private OpenPacketTemplate? _openWithoutUpgrades;
+
+    // Options are a copy fixed at MapEngineIO, so the two possible open packets are fixed too.
+    private OpenPacketTemplate OpenTemplate(IReadOnlyList<string> upgrades) => upgrades.Count == 0
+        ? _openWithoutUpgrades ??= new([], Options.PingInterval, Options.PingTimeout, Options.MaxHttpBufferSize)
+        : _openWithUpgrades ??= new(upgrades, Options.PingInterval, Options.PingTimeout, Options.MaxHttpBufferSize);
+
     /// <summary>20 URL-safe characters from 15 random bytes, like Node's ids (clients treat them as opaque).</summary>
     internal static string NewSessionId()
     {
         Span<byte> bytes = stackalloc byte[15];
         RandomNumberGenerator.Fill(bytes);
-        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes); // 15 bytes: 20 characters, no padding
     }
 }

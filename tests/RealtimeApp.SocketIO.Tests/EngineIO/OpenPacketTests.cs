@@ -83,4 +83,21 @@ public sealed class OpenPacketTests
         Assert.Equal("abc", json.RootElement.GetProperty("sid").GetString());
         Assert.Equal(25000, json.RootElement.GetProperty("pingInterval").GetInt64());
     }
+
+    [Theory]
+    [InlineData("websocket")]
+    [InlineData(null)]
+    public void The_per_endpoint_template_writes_the_same_bytes_as_the_json_writer(string? upgrade)
+    {
+        string[] upgrades = upgrade is null ? [] : [upgrade];
+        var template = new OpenPacketTemplate(upgrades, TimeSpan.FromSeconds(25), TimeSpan.FromMilliseconds(300), 1_000_000);
+
+        foreach (var sid in new[] { "lv_VI97HAXpY6yYWAAAC", "A-b_c", "x" })
+        {
+            var packet = template.Create(sid);
+            Assert.Equal(Wire(OpenPacket.Create(sid, upgrades, TimeSpan.FromSeconds(25), TimeSpan.FromMilliseconds(300), 1_000_000)),
+                Wire(packet));
+            Assert.Equal(EnginePacketType.Open, packet.Type);
+        }
+    }
 }

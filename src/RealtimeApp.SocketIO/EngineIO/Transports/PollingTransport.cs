@@ -58,7 +58,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
         }
 
         var outbox = session.Outbox;
-        using var abortWakes = context.RequestAborted.UnsafeRegister(static o => ((EngineOutbox)o!).Wake(), outbox);
+        CancellationTokenRegistration abortWakes = default; // made on the first wait: a handshake poll never waits
         var waited = false;
         try
         {
@@ -91,12 +91,18 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                     session.Close(EngineCloseReason.TransportError, "poll aborted by the client");
                     return;
                 }
-                waited = true;
+                if (!waited)
+                {
+                    waited = true;
+                    abortWakes = context.RequestAborted.UnsafeRegister(static o => ((EngineOutbox)o!).Wake(), outbox);
+                    continue; // the request may have been aborted just before the registration
+                }
                 await outbox.WaitAsync();
             }
         }
         finally
         {
+            abortWakes.Dispose();
             lock (session.Gate)
             {
                 _polling = false;
