@@ -49,15 +49,7 @@ internal sealed class AckScenario(int clients, int burst) : ReusedServerScenario
         var histogram = run.Histogram;
         run.Stopping = true;
 
-        var sample = new Sample(kind, rep);
-        sample.TakeCpu(cpu, acks);
-        sample.TakeMemory(server);
-        sample.NoteIfUnsaturated();
-        sample.Metrics["acksPerSec"] = acks / cpu.Seconds;
-        sample.Metrics["p50Us"] = histogram.PercentileMicroseconds(0.50);
-        sample.Metrics["p99Us"] = histogram.PercentileMicroseconds(0.99);
-        sample.Metrics["p999Us"] = histogram.PercentileMicroseconds(0.999);
-        sample.Metrics["serverCpuUsPerOp"] = sample.ServerCpuUsPerOp ?? double.NaN;
+        var sample = Sample.FromWindow(kind, rep, cpu, server, acks, "acksPerSec", histogram);
         sample.Metrics["clients"] = active.Length;
         if (set.FailureNote is { } failures)
         {

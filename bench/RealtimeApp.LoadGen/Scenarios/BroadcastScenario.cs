@@ -58,16 +58,8 @@ internal sealed class BroadcastScenario(int clients, int depth) : ReusedServerSc
             await Task.Delay(20);
         }
 
-        var sample = new Sample(kind, rep);
-        sample.TakeCpu(cpu, deliveries);
-        sample.TakeMemory(server);
-        sample.NoteIfUnsaturated();
-        sample.Metrics["deliveriesPerSec"] = deliveries / cpu.Seconds;
+        var sample = Sample.FromWindow(kind, rep, cpu, server, deliveries, "deliveriesPerSec", histogram);
         sample.Metrics["broadcastsPerSec"] = broadcasts / cpu.Seconds;
-        sample.Metrics["p50Us"] = histogram.PercentileMicroseconds(0.50);
-        sample.Metrics["p99Us"] = histogram.PercentileMicroseconds(0.99);
-        sample.Metrics["p999Us"] = histogram.PercentileMicroseconds(0.999);
-        sample.Metrics["serverCpuUsPerOp"] = sample.ServerCpuUsPerOp ?? double.NaN;
         if (run.Losses.Note is { } losses)
         {
             sample.Notes.Add(losses);

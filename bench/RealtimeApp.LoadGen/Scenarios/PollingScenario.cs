@@ -41,15 +41,7 @@ internal sealed class PollingScenario : FreshServerScenario
         await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10));
         await SocketThread.Leave();
 
-        var sample = new Sample(kind, rep);
-        sample.TakeCpu(cpu, handshakes);
-        sample.TakeMemory(server);
-        sample.NoteIfUnsaturated();
-        sample.Metrics["handshakesPerSec"] = handshakes / cpu.Seconds;
-        sample.Metrics["p50Us"] = histogram.PercentileMicroseconds(0.50);
-        sample.Metrics["p99Us"] = histogram.PercentileMicroseconds(0.99);
-        sample.Metrics["p999Us"] = histogram.PercentileMicroseconds(0.999);
-        sample.Metrics["serverCpuUsPerOp"] = sample.ServerCpuUsPerOp ?? double.NaN;
+        var sample = Sample.FromWindow(kind, rep, cpu, server, handshakes, "handshakesPerSec", histogram);
         if (run.Errors.Note is { } errors)
         {
             sample.Notes.Add(errors);

@@ -50,6 +50,25 @@ internal sealed class Sample(ServerKind server, int rep)
         }
     }
 
+    /// <summary>
+    /// A load measurement: <paramref name="operations"/> in the window as a rate under <paramref name="rateKey"/>,
+    /// the latency percentiles, server CPU per operation and memory, and a note when nothing was saturated.
+    /// </summary>
+    public static Sample FromWindow(ServerKind kind, int rep, CpuWindow cpu, ServerProcess server, double operations,
+        string rateKey, LatencyHistogram histogram)
+    {
+        var sample = new Sample(kind, rep);
+        sample.TakeCpu(cpu, operations);
+        sample.TakeMemory(server);
+        sample.NoteIfUnsaturated();
+        sample.Metrics[rateKey] = operations / cpu.Seconds;
+        sample.Metrics["p50Us"] = histogram.PercentileMicroseconds(0.50);
+        sample.Metrics["p99Us"] = histogram.PercentileMicroseconds(0.99);
+        sample.Metrics["p999Us"] = histogram.PercentileMicroseconds(0.999);
+        sample.Metrics["serverCpuUsPerOp"] = sample.ServerCpuUsPerOp ?? double.NaN;
+        return sample;
+    }
+
     public static Sample FailedWith(ServerKind server, int rep, Exception error)
     {
         var sample = new Sample(server, rep) { Failed = true };
