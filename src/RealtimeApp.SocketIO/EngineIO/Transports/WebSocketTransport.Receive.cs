@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using RealtimeApp.SocketIO.EngineIO.Protocol;
+
+namespace RealtimeApp.SocketIO.EngineIO.Transports;
+
+// Receiving: zero-byte reads between messages, one Engine.IO packet per frame, sends held in a batch
+// while messages that already arrived are handled.
+internal sealed partial class WebSocketTransport
+{
+    private readonly record struct EndReason(EngineCloseReason Reason, string Description);
+
+    // While the receive loop works through messages that have already arrived, sends are held in a batch
+    // (see SendBatch): answers and broadcasts leave together when the loop next waits for the network, or
+    // every MessagesPerBatch messages for a client that never lets it wait.
+    private const int MessagesPerBatch = 64;
+    private readonly SendBatch _batch = new();
+    private int _batchedMessages;
+
+    private ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer)
+    {
+        var pending = socket.ReceiveAsync(buffer, CancellationToken.None);
+        if (pending.IsCompleted && ++_batchedMessages < MessagesPerBatch)
+        {
+            return pending;
+        }
+        return SendBatchWhileWaitingAsync(pending);
+    }
+
+    private async ValueTask<ValueWebSocketReceiveResult> SendBatchWhileWaitingAsync(ValueTask<ValueWebSocketReceiveResult> pending)
+    {
+        _batch.End();
+        _batchedMessages = 0;
+        try
+        {
+            return await pending;
+        }
+        finally
+        {
+            _batch.Open();
+        }
+    }
+
+    private async Task<EndReason> ReceiveLoopAsync()
+    {
+        _batch.MakeCurrent();
+        var limit = session.Options.MaxHttpBufferSize;
+        byte[]? buffer = null;
+        var count = 0;
+        try
+        {
+            while (true)
+            {
+                ValueWebSocketReceiveResult result;
+                if (count == 0)
+                {
+                    // Between messages, wait with a zero-byte read: an idle session holds no buffer. It
+                    // reads the next frame's header, so an empty message is already complete here.
+                    ReturnBuffer(ref buffer);
+                    result = await ReceiveAsync(Memory<byte>.Empty);
+                    buffer = ArrayPool<byte>.Shared.Rent(1024);
+                    if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
+                    {
+                        result = await ReceiveAsync(buffer.AsMemory());
+                    }
+                }
+                else
+                {
+                    if (count == buffer!.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, count).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    result = await ReceiveAsync(buffer.AsMemory(count));
+                }
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return new(EngineCloseReason.TransportClose, "WebSocket closed by the client");
+                }
+                count += result.Count;
+                if (count > limit)
+                {
+                    await StopAsync(WebSocketCloseStatus.MessageTooBig);
+                    return new(EngineCloseReason.TransportError, $"message too large (over {limit} bytes)");
+                }
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var frame = buffer.AsMemory(0, count);
+                count = 0;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    if (!await OnFrameAsync(EnginePacketCodec.DecodeBinaryFrame(frame)))
+                    {
+                        return new(EngineCloseReason.TransportClose, "probe closed");
+                    }
+                    continue;
+                }
+                var error = EnginePacketCodec.DecodeText(frame, out var packet);
+                if (error != EngineDecodeError.None)
+                {
+                    await StopAsync(WebSocketCloseStatus.InvalidPayloadData);
+                    return new(EngineCloseReason.ParseError, $"invalid packet: {error}");
+                }
+                if (!await OnFrameAsync(packet))
+                {
+                    return new(EngineCloseReason.TransportClose, "probe closed");
+                }
+                // Once the session has closed, frames are ignored (OnPacket drops them) while the loop
+                // waits for the client's close frame that completes the close handshake.
+            }
+        }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode is not WebSocketError.ConnectionClosedPrematurely)
+        {
+            // Bytes that are not WebSocket frames (bad header, bad UTF-8 in a text frame, …).
+            return new(EngineCloseReason.TransportError, $"WebSocket error: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection went away without a close frame: Node's ws reports this as a close too.
+            return new(EngineCloseReason.TransportClose, $"connection lost: {ex.Message}");
+        }
+        finally
+        {
+            ReturnBuffer(ref buffer);
+            _batch.End();
+        }
+    }
+
+    private static void ReturnBuffer(ref byte[]? buffer)
+    {
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = null;
+        }
+    }
+
+    /// <summary>Handles one decoded frame; false when this WebSocket must stop (a failed probe).</summary>
+    private async ValueTask<bool> OnFrameAsync(DecodedPacket packet)
+    {
+        if (!_probing)
+        {
+            session.OnPacket(packet);
+            return true;
+        }
+
+        // The probe dance: 2probe → 3probe, then 5 makes this socket the transport. Anything else on a
+        // probing socket closes it (the polling session carries on).
+        if (packet.Type == EnginePacketType.Ping && packet.IsProbe)
+        {
+            // The writer loop is not running yet, so this is the socket's only writer.
+            await socket.SendAsync(EnginePacket.PongProbe.Frame, WebSocketMessageType.Text,
+                WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+            session.OnProbe(this);
+            return true;
+        }
+        if (packet.Type == EnginePacketType.Upgrade && session.TryCompleteUpgrade(this))
+        {
+            _probing = false;
+            StartWriter();
+            return true;
+        }
+        _ = StopAsync(WebSocketCloseStatus.PolicyViolation);
+        return false;
+    }
+}
