@@ -1,11 +1,14 @@
-// The reference server of the socket.io-protocol v5 test suite, on RealtimeApp.SocketIO:
-// pingInterval 300 ms, pingTimeout 200 ms, maxPayload 1e6, connectTimeout 1000 ms, CORS for any origin,
-// namespaces "/" and "/custom". On connection each emits "auth" with the handshake's auth payload;
-// "message" is answered with "message-back" (same arguments, binary included) and "message-with-ack"
-// with an ack carrying the same arguments.
+// The reference servers of the protocol test suites, on RealtimeApp.SocketIO: pingInterval 300 ms,
+// pingTimeout 200 ms, maxPayload 1e6, CORS for any origin.
+// - /socket.io/: the socket.io-protocol v5 server: connectTimeout 1000 ms, namespaces "/" and "/custom". On
+//   connection each emits "auth" with the handshake's auth payload; "message" is answered with
+//   "message-back" (same arguments, binary included) and "message-with-ack" with an ack carrying them.
+// - /engine.io/: the engine.io-protocol v4 server, Engine.IO alone: every message is sent back as received,
+//   text as text and binary as binary.
 //
 //   dotnet run --project tests/RealtimeApp.ConformanceHost                 (http://localhost:3000)
 //   dotnet run --project tests/RealtimeApp.ConformanceHost --urls http://127.0.0.1:0
+using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO.SocketIO;
 
@@ -40,4 +43,15 @@ foreach (var ns in new[] { io.Of("/"), io.Of("/custom") })
 }
 
 app.MapSocketIO();
+
+// The message's bytes belong to the receive buffer: each echo is a copy.
+app.MapEngineIO("/engine.io", engine => engine.OnMessage((session, message) => session.Send(message.IsBinary
+        ? EnginePacket.Binary(message.Data.ToArray())
+        : EnginePacket.Message(message.Data.Span))),
+    options =>
+    {
+        options.PingInterval = TimeSpan.FromMilliseconds(300);
+        options.PingTimeout = TimeSpan.FromMilliseconds(200);
+        options.MaxHttpBufferSize = 1_000_000;
+    });
 app.Run();

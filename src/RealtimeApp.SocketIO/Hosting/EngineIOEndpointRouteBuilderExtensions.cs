@@ -14,6 +14,18 @@ namespace RealtimeApp.SocketIO.Hosting;
 public static class EngineIOEndpointRouteBuilderExtensions
 {
     /// <summary>
+    /// Serves Engine.IO on its own at <paramref name="path"/>, with the session callbacks set up by
+    /// <paramref name="callbacks"/> (see <see cref="EngineSessionCallbacks"/>).
+    /// </summary>
+    public static EngineIOEndpointConventionBuilder MapEngineIO(this IEndpointRouteBuilder endpoints, string path,
+        Action<EngineSessionCallbacks> callbacks, Action<EngineIOOptions>? configure = null)
+    {
+        var handler = new EngineSessionCallbacks();
+        callbacks(handler);
+        return endpoints.MapEngineIO(path, handler, configure);
+    }
+
+    /// <summary>
     /// Serves Engine.IO at <paramref name="path"/> (e.g. <c>/engine.io</c>; every request under
     /// <c>path/</c> is the endpoint's), handing sessions to <paramref name="handler"/>. Options start from
     /// those registered with <see cref="EngineIOServiceCollectionExtensions.AddEngineIO"/>, then
