@@ -1,10 +1,11 @@
 # RealtimeApp image: build with the .NET SDK, run on the ASP.NET runtime as a non-root user on :8080.
 #   docker build -t realtimeapp .
 #   docker run -p 8080:8080 realtimeapp
-# The page's Socket.IO client comes from npm (pinned in tests/js/package-lock.json), never a CDN.
+# The Socket.IO client bundle the server serves at /socket.io/socket.io.min.js comes from npm (pinned in
+# src/RealtimeApp.SocketIO/client/package-lock.json) and is embedded in the library at build; never a CDN.
 FROM node:20-bookworm-slim AS client
-WORKDIR /src/tests/js
-COPY tests/js/package.json tests/js/package-lock.json ./
+WORKDIR /src/src/RealtimeApp.SocketIO/client
+COPY src/RealtimeApp.SocketIO/client/package.json src/RealtimeApp.SocketIO/client/package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -18,7 +19,7 @@ RUN dotnet restore src/RealtimeApp/RealtimeApp.csproj
 
 COPY src/ src/
 COPY wwwroot/ wwwroot/
-COPY --from=client /src/tests/js/node_modules/socket.io-client/dist/ tests/js/node_modules/socket.io-client/dist/
+COPY --from=client /src/src/RealtimeApp.SocketIO/client/node_modules/socket.io-client/ src/RealtimeApp.SocketIO/client/node_modules/socket.io-client/
 COPY appsettings.json ./
 RUN dotnet publish src/RealtimeApp/RealtimeApp.csproj -c Release --no-restore -o /app/publish
 

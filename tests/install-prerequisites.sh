@@ -24,6 +24,7 @@ need_cmd node "Node.js 18+ (Debian: apt-get install nodejs npm)"
 need_cmd npm "npm (Debian: apt-get install npm)"
 need_cmd chromium "Chromium for the browser tests (Debian: apt-get install chromium chromium-driver)"
 (cd tests/js && npm ci --no-audit --no-fund)
+# The client bundle the library embeds and serves at /socket.io/socket.io.js (the build would run this too).
+(cd src/RealtimeApp.SocketIO/client && npm ci --no-audit --no-fund)
 
-# After npm ci: the app's build takes the page's Socket.IO client from tests/js/node_modules.
 dotnet restore RealtimeApp.sln

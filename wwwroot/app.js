@@ -60,7 +60,7 @@ function setOnline(online) {
 
 function connect(name) {
   if (typeof window.io !== 'function') {
-    setStatus('error', 'connection error: the Socket.IO client (/lib/socket.io.min.js) did not load');
+    setStatus('error', 'connection error: the Socket.IO client (/socket.io/socket.io.min.js) did not load');
     return;
   }
   if (socket) socket.disconnect();   // its handlers check `socket === s` and fall silent

@@ -35,6 +35,13 @@ public sealed partial class DockerfileTests
             var ready = (await app.WaitForPhaseAsync("ready"))[0];
             Assert.Equal($"http://[::]:{port}", ready.GetProperty("Addresses")[0].GetString());
 
+            // The page's client is the library's embedded npm bundle (the client stage of the Dockerfile).
+            using (var http = new HttpClient())
+            {
+                var bundle = await http.GetAsync($"http://127.0.0.1:{port}/socket.io/socket.io.min.js");
+                Assert.Equal(System.Net.HttpStatusCode.OK, bundle.StatusCode);
+            }
+
             var probe = HealthcheckCommand(dockerfile).Replace("8080", port.ToString());
             var health = await RunAsync("bash", ["-c", probe], output);
             Assert.True(health.ExitCode == 0, $"HEALTHCHECK probe failed: {health.Output}");

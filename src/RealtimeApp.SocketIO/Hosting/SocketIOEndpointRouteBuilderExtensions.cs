@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,8 +11,9 @@ namespace RealtimeApp.SocketIO.Hosting;
 public static class SocketIOEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Serves Socket.IO at <paramref name="path"/> (default <c>/socket.io</c>, as Node). Returns the
-    /// endpoint, so <c>.RequireCors(...)</c> applies CORS to every Socket.IO response.
+    /// Serves Socket.IO at <paramref name="path"/> (default <c>/socket.io</c>, as Node), and the client bundle
+    /// under it unless <see cref="SocketIOOptions.ServeClient"/> is off. Returns the endpoints, so
+    /// <c>.RequireCors(...)</c> applies CORS to every Socket.IO response and to the bundle.
     /// </summary>
     public static EngineIOEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, string path = "/socket.io")
     {
@@ -19,10 +22,41 @@ public static class SocketIOEndpointRouteBuilderExtensions
                 "Unable to find the Socket.IO services. Call builder.Services.AddSocketIO() before app.MapSocketIO().");
 
         var endpoint = endpoints.MapEngineIO(path, server);
+        if (server.Options.ServeClient)
+        {
+            // Literal routes win over the Engine.IO catch-all under the same path.
+            var bundle = endpoints.MapGroup("/" + path.Trim('/'));
+            foreach (var file in ClientBundle.Files)
+            {
+                bundle.MapGet("/" + file, context => ClientBundle.ServeAsync(context, file))
+                    .WithDisplayName($"Socket.IO client {file}");
+            }
+            endpoint = new EngineIOEndpointConventionBuilder(new EndpointConventions(endpoint, bundle), endpoint.Server);
+        }
 
         // Registered after MapEngineIO's own, so it runs first at shutdown: sockets leave with
         // "server shutting down" before the engine closes their sessions.
         endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.Close);
         return endpoint;
+    }
+}
+
+/// <summary>Conventions applied to several endpoint builders at once (the Engine.IO endpoint and the client bundle).</summary>
+internal sealed class EndpointConventions(params IEndpointConventionBuilder[] builders) : IEndpointConventionBuilder
+{
+    public void Add(Action<EndpointBuilder> convention)
+    {
+        foreach (var builder in builders)
+        {
+            builder.Add(convention);
+        }
+    }
+
+    public void Finally(Action<EndpointBuilder> finallyConvention)
+    {
+        foreach (var builder in builders)
+        {
+            builder.Finally(finallyConvention);
+        }
     }
 }

@@ -12,6 +12,12 @@ public sealed class SocketIOOptions
     /// <summary>Most binary attachments one packet may announce (socket.io-parser's maxAttachments). Default 10.</summary>
     public int MaxAttachments { get; set; } = 10;
 
+    /// <summary>
+    /// Serve the official client bundle at <c>{path}/socket.io.js</c>, <c>socket.io.min.js</c> (and the msgpack
+    /// and ESM builds, with source maps), as Node's <c>serveClient</c>. Default true.
+    /// </summary>
+    public bool ServeClient { get; set; } = true;
+
     /// <summary>Default timeout of <c>EmitWithAckAsync</c> when none is given. Default 30 s.</summary>
     public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
