@@ -106,6 +106,9 @@ public sealed partial class EngineSession
             {
                 return;
             }
+            // Set with the state, before anyone can see the session closed: a waiting poll answers a
+            // client's own close with a noop.
+            ClosedByClient = clientInitiated;
             _state = flush ? SessionState.Closing : SessionState.Closed;
             transport = _transport;
             probe = _upgradeProbe;
@@ -147,6 +150,21 @@ public sealed partial class EngineSession
     }
 
     internal bool IsClosed => _state == SessionState.Closed;
+
+    /// <summary>The session was closed by the client's close packet (not by the server or the network).</summary>
+    internal bool ClosedByClient
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _closedByClient;
+            }
+        }
+        private set => _closedByClient = value; // under Gate, with the state
+    }
+
+    private bool _closedByClient;
 
     /// <summary>Handles one packet from the client, whatever transport it came on.</summary>
     internal void OnPacket(in DecodedPacket packet)

@@ -16,7 +16,6 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
 {
     private bool _polling;
     private bool _posting;
-    private bool _releaseWithNoop;
 
     public EngineTransportKind Kind => EngineTransportKind.Polling;
 
@@ -28,7 +27,6 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
 
     public void OnSessionClosed(bool flush, bool clientInitiated)
     {
-        _releaseWithNoop = clientInitiated;
         Release();
     }
 
@@ -66,7 +64,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
             {
                 if (session.IsClosed)
                 {
-                    await WriteAsync(context, [_releaseWithNoop ? EnginePacket.Noop : EnginePacket.Close]);
+                    await WriteAsync(context, [session.ClosedByClient ? EnginePacket.Noop : EnginePacket.Close]);
                     return;
                 }
                 var batch = Drain(outbox);
