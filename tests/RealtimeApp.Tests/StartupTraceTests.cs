@@ -19,6 +19,7 @@ public sealed class StartupTraceTests
     {
         await using var app = AppProcess.StartBuiltApp("--urls", "http://127.0.0.1:0");
         var ready = (await app.WaitForPhaseAsync("ready"))[0];
+        await app.WaitForPhaseAsync("serve"); // serve may come after ready: Kestrel queues the accept loop
         var phases = app.Phases;
 
         // 1-3: host-level phases once each, in the report's order, all before the bind.
