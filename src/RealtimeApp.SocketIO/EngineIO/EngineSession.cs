@@ -134,7 +134,7 @@ public sealed partial class EngineSession
         }
 
         probe?.Abort();
-        transport.OnSessionClosed(flush, clientInitiated);
+        transport.OnSessionClosed(flush);
         _server.OnSessionClosed(this, reason, description);
     }
 

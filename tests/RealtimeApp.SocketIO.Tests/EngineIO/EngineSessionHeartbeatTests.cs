@@ -28,7 +28,7 @@ public sealed class EngineSessionHeartbeatTests
     private sealed class SilentTransport : IEngineTransport
     {
         public EngineTransportKind Kind => EngineTransportKind.WebSocket;
-        public void OnSessionClosed(bool flush, bool clientInitiated) { }
+        public void OnSessionClosed(bool flush) { }
     }
 
     private static (EngineSession Session, Handler Handler, FakeTimeProvider Time) Start()

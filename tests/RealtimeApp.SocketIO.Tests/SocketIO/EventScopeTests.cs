@@ -27,7 +27,7 @@ public sealed class EventScopeTests
     private sealed class SilentTransport : IEngineTransport
     {
         public EngineTransportKind Kind => EngineTransportKind.WebSocket;
-        public void OnSessionClosed(bool flush, bool clientInitiated) { }
+        public void OnSessionClosed(bool flush) { }
     }
 
     [Fact]

@@ -9,8 +9,7 @@ internal interface IEngineTransport
 
     /// <summary>
     /// The session closed. <paramref name="flush"/>: deliver what is queued first (server-initiated close);
-    /// otherwise stop now. <paramref name="clientInitiated"/>: the client asked for it (a pending poll is
-    /// released with a noop rather than a close packet).
+    /// otherwise stop now. (Whether the client asked for it is <c>EngineSession.ClosedByClient</c>.)
     /// </summary>
-    void OnSessionClosed(bool flush, bool clientInitiated);
+    void OnSessionClosed(bool flush);
 }

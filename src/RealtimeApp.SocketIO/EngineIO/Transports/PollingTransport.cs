@@ -25,7 +25,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
     /// <summary>Wakes the pending GET so it looks again and answers (with packets, a noop or a close).</summary>
     public void Release() => session.Outbox.Wake();
 
-    public void OnSessionClosed(bool flush, bool clientInitiated)
+    public void OnSessionClosed(bool flush)
     {
         Release();
     }

@@ -57,7 +57,7 @@ internal sealed partial class WebSocketTransport(WebSocket socket, EngineSession
         await StopAsync(WebSocketCloseStatus.NormalClosure);
     }
 
-    public void OnSessionClosed(bool flush, bool clientInitiated)
+    public void OnSessionClosed(bool flush)
     {
         if (!flush)
         {
