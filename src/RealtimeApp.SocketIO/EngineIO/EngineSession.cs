@@ -7,7 +7,8 @@ namespace RealtimeApp.SocketIO.EngineIO;
 /// <summary>
 /// One Engine.IO session (one sid): its state, its outbox and its current transport. Outgoing packets
 /// go through a bounded outbox read by exactly one consumer at a time — the pending poll, or the
-/// WebSocket writer loop — so frames keep their order and no lock is held while bytes are written.
+/// WebSocket sender (whoever queued the packet; see WebSocketTransport.Send.cs) — so frames keep their
+/// order and no lock is held while bytes are written.
 /// </summary>
 public sealed partial class EngineSession
 {

@@ -14,6 +14,8 @@ namespace RealtimeApp.SocketIO.EngineIO.Transports;
 /// </summary>
 internal sealed class PollingTransport(EngineSession session) : IEngineTransport
 {
+    private static readonly TimeSpan AbortedPollGrace = TimeSpan.FromMilliseconds(100);
+
     private bool _polling;
     private bool _posting;
 
@@ -86,6 +88,10 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                 }
                 if (context.RequestAborted.IsCancellationRequested)
                 {
+                    // A closing client sends its close packet (a POST) and drops this poll: the two come on
+                    // different connections, in no set order. Give the close packet a moment to land first
+                    // ("transport close", as Node's one event loop sees it); Close is a no-op once closed.
+                    await Task.Delay(AbortedPollGrace, session.Server.Time);
                     session.Close(EngineCloseReason.TransportError, "poll aborted by the client");
                     return;
                 }

@@ -153,7 +153,7 @@ internal sealed partial class WebSocketTransport
         // probing socket closes it (the polling session carries on).
         if (packet.Type == EnginePacketType.Ping && packet.IsProbe)
         {
-            // The writer loop is not running yet, so this is the socket's only writer.
+            // This socket is not the outbox's reader yet, so nothing else writes to it.
             await socket.SendAsync(EnginePacket.PongProbe.Frame, WebSocketMessageType.Text,
                 WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
             session.OnProbe(this);
