@@ -1,12 +1,7 @@
 using System.Net;
+using System.Reflection;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using RealtimeApp.SocketIO.Hosting;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 
@@ -17,8 +12,9 @@ namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 /// </summary>
 public sealed class ClientBundleTests
 {
-    private static readonly string NpmPackage = Path.Combine(RepositoryRoot(), "src", "RealtimeApp.SocketIO", "client",
-        "node_modules", "socket.io-client");
+    // The npm package the library embeds (src/RealtimeApp.SocketIO/client), as the build saw it.
+    private static readonly string NpmPackage = typeof(ClientBundleTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ClientBundlePackageDirectory").Value!;
 
     [Theory]
     [InlineData("socket.io.js", "application/javascript")]
@@ -74,37 +70,6 @@ public sealed class ClientBundleTests
         return package.RootElement.GetProperty("version").GetString()!;
     }
 
-    private static async Task<RunningApp> StartAsync(bool serveClient)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSocketIO(o => o.ServeClient = serveClient);
-        var app = builder.Build();
-        app.MapSocketIO();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new RunningApp(app, new Uri(address));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "RealtimeApp.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("RealtimeApp.sln not found above the test output");
-        }
-        return directory.FullName;
-    }
-
-    private sealed class RunningApp(WebApplication app, Uri baseAddress) : IAsyncDisposable
-    {
-        public Uri BaseAddress { get; } = baseAddress;
-
-        public async ValueTask DisposeAsync()
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-    }
+    private static Task<SocketIOTestServer> StartAsync(bool serveClient) =>
+        SocketIOTestServer.StartAsync(configure: o => o.ServeClient = serveClient);
 }

@@ -51,7 +51,8 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     /// <summary>Sockets that connected since start (warm-up excluded), in order.</summary>
     public IReadOnlyList<SocketContext> Connections => [.. _connections];
 
-    public static async Task<SocketIOTestServer> StartAsync(TimeSpan? connectTimeout = null)
+    public static async Task<SocketIOTestServer> StartAsync(TimeSpan? connectTimeout = null,
+        Action<SocketIOOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -60,7 +61,11 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         // WebSocket open and stops reading) must not hold every test's disposal for the default 30 s.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.Services.AddSocketIO(
-            o => o.ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(45),
+            o =>
+            {
+                o.ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(45);
+                configure?.Invoke(o);
+            },
             engine =>
             {
                 engine.PingInterval = TimeSpan.FromMilliseconds(300);
