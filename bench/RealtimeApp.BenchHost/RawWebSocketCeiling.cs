@@ -56,8 +56,7 @@ internal static class RawWebSocketCeiling
                 if (frame.Span.IndexOf(BroadcastMarker) is var at and >= 0)
                 {
                     await BroadcastAsync(frame, at);
-                    var idEnd = at;
-                    await SendAsync(socket, writeGate, Ack(frame.Span[2..idEnd]));
+                    await SendAsync(socket, writeGate, Ack(frame.Span[2..at])); // 42<id>["bcast",… → 43<id>[]
                 }
                 else
                 {
