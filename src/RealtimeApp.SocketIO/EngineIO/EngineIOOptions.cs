@@ -78,6 +78,13 @@ public sealed class EngineIOOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Accept Engine.IO v3 clients (<c>socket.io-client</c> 1.x/2.x, <c>EIO=3</c>): length-prefixed polling
+    /// payloads, client-sent pings, v3 binary framing; the Socket.IO layer speaks protocol 4 to them.
+    /// Default off, as Node's <c>allowEIO3</c>: such a request is refused with "Unsupported protocol version".
+    /// </summary>
+    public bool AllowEIO3 { get; set; }
+
     internal EngineIOOptions Clone() => (EngineIOOptions)MemberwiseClone();
 
     internal bool Allows(EngineTransports transport) => (Transports & transport) != 0;

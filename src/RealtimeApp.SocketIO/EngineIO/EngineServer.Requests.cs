@@ -7,7 +7,8 @@ namespace RealtimeApp.SocketIO.EngineIO;
 // HTTP entry point. Validation follows Node's engine.io order (server.ts verify + handshake), so each
 // bad request gets the same error code it would get from Node:
 //   0 unknown transport → (sid) 1 unknown sid, 3 transport mismatch → (handshake) 2 not GET,
-//   3 websocket without upgrade, 4 refused by AllowRequest, 5 unsupported EIO revision.
+//   3 websocket without upgrade, 4 refused by AllowRequest, 5 unsupported EIO revision (3 is
+//   supported only with AllowEIO3, as Node's allowEIO3).
 public sealed partial class EngineServer
 {
     /// <summary>Handles one Engine.IO HTTP request (polling GET/POST or WebSocket upgrade).</summary>
@@ -58,7 +59,13 @@ public sealed partial class EngineServer
             await RefuseAsync(context, EngineErrorCode.Forbidden, refusal);
             return;
         }
-        if (request.Protocol != "4")
+        var protocol = request.Protocol switch
+        {
+            "4" => 4,
+            "3" when Options.AllowEIO3 => 3,
+            _ => 0,
+        };
+        if (protocol == 0)
         {
             await RefuseAsync(context, EngineErrorCode.UnsupportedProtocolVersion);
             return;
@@ -70,7 +77,7 @@ public sealed partial class EngineServer
         {
             SetCookie(context, sid);
             var upgrades = Options.AllowUpgrades && Options.Allows(EngineTransports.WebSocket) ? ["websocket"] : Array.Empty<string>();
-            var session = Open(sid, s => new PollingTransport(s), handshake, upgrades);
+            var session = Open(sid, protocol, s => new PollingTransport(s), handshake, upgrades);
 
             // The handshake GET is the session's first poll: it returns the open packet at once,
             // together with anything the handler queued while opening.
@@ -80,7 +87,7 @@ public sealed partial class EngineServer
 
         var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
         WebSocketTransport? webSocket = null;
-        Open(sid, s => webSocket = new WebSocketTransport(socket, s, probing: false, BatchingUpgradeFeature.StreamOf(context)),
+        Open(sid, protocol, s => webSocket = new WebSocketTransport(socket, s, probing: false, BatchingUpgradeFeature.StreamOf(context)),
             handshake, []);
         await webSocket!.RunAsync();
     }

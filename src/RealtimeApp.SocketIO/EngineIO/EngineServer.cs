@@ -77,10 +77,10 @@ public sealed partial class EngineServer
 
     internal void OnUpgraded(EngineSession session) => Log.Upgraded(Logger, session.Id);
 
-    private EngineSession Open(string sid, Func<EngineSession, Transports.IEngineTransport> transport, EngineHandshakeRequest request,
-        IReadOnlyList<string> upgrades)
+    private EngineSession Open(string sid, int protocol, Func<EngineSession, Transports.IEngineTransport> transport,
+        EngineHandshakeRequest request, IReadOnlyList<string> upgrades)
     {
-        var session = new EngineSession(this, sid, transport, request);
+        var session = new EngineSession(this, sid, protocol, transport, request);
         _sessions[sid] = session;
 
         // The open packet is the first thing in the outbox, so it leads the first poll / first frame.

@@ -18,11 +18,12 @@ public sealed partial class EngineSession
     private SessionState _state = SessionState.Open;
     private ITimer? _closeTimer;
 
-    internal EngineSession(EngineServer server, string id, Func<EngineSession, IEngineTransport> transport,
+    internal EngineSession(EngineServer server, string id, int protocol, Func<EngineSession, IEngineTransport> transport,
         EngineHandshakeRequest request)
     {
         _server = server;
         Id = id;
+        Protocol = protocol;
         _transport = transport(this);
         Request = request;
         _outbox = new EngineOutbox(server.Options.MaxBufferedPackets);
@@ -33,8 +34,17 @@ public sealed partial class EngineSession
     /// <summary>The session id (<c>sid</c>), 20 URL-safe characters.</summary>
     public string Id { get; }
 
-    /// <summary>The Engine.IO protocol revision of the client (4).</summary>
-    public int Protocol => 4;
+    /// <summary>
+    /// The Engine.IO protocol revision of the client: 4, or 3 for <c>socket.io-client</c> 1.x/2.x when
+    /// <see cref="EngineIOOptions.AllowEIO3"/> is on (the layer above speaks Socket.IO protocol 4 to those).
+    /// </summary>
+    public int Protocol { get; }
+
+    /// <summary>
+    /// Whether binary goes out as binary (binary frames, binary polling payloads). Always on v4, where
+    /// polling carries binary as base64 anyway; a v3 client turns it off with <c>b64=1</c> on its handshake.
+    /// </summary>
+    internal bool SupportsBinary => Protocol == 4 || !(Request.Query.TryGetValue("b64", out var b64) && b64.Length > 0);
 
     /// <summary>What the opening request carried (headers, query, address, URL, time).</summary>
     public EngineHandshakeRequest Request { get; }
@@ -179,14 +189,18 @@ public sealed partial class EngineSession
             case EnginePacketType.Message:
                 _server.DispatchMessage(this, packet);
                 break;
-            case EnginePacketType.Pong:
+            case EnginePacketType.Pong when Protocol == 4:
                 OnPong();
+                break;
+            case EnginePacketType.Ping when Protocol == 3:
+                OnClientPing();
                 break;
             case EnginePacketType.Close:
                 Close(EngineCloseReason.TransportClose, "client sent a close packet", clientInitiated: true);
                 break;
-            case EnginePacketType.Ping:
-                // v4 heartbeats go server → client; a client ping is a protocol error (Node: "invalid heartbeat direction").
+            case EnginePacketType.Ping or EnginePacketType.Pong:
+                // v4 pings go server → client, v3 pings client → server; the other direction is a protocol
+                // error (Node: "invalid heartbeat direction").
                 Close(EngineCloseReason.TransportError, "invalid heartbeat direction");
                 break;
             default:

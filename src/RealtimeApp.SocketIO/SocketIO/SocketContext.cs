@@ -21,7 +21,10 @@ public sealed partial class SocketContext
         Handshake = handshake;
     }
 
-    /// <summary>The socket id: 20 URL-safe characters, never the engine sid (which is a session secret).</summary>
+    /// <summary>
+    /// The socket id: 20 URL-safe characters, never the engine sid (which is a session secret) — except for
+    /// v2 clients (Engine.IO v3), which derive it from the engine sid themselves (<c>sid</c>, <c>/nsp#sid</c>).
+    /// </summary>
     public string Id { get; }
 
     /// <summary>The namespace this socket joined.</summary>

@@ -23,11 +23,25 @@ internal sealed class SocketIOConnection
     {
         _server = server;
         Session = session;
+        if (IsLegacyClient)
+        {
+            // Engine.IO v3 clients speak Socket.IO protocol 4, where the main namespace is joined implicitly:
+            // the server connects it at once (its middlewares run, auth {}), so there is nothing to time out.
+            _everConnected = true;
+            return;
+        }
         _connectTimer = server.Time.CreateTimer(static s => ((SocketIOConnection)s!).OnConnectTimeout(), this,
             server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }
 
     public EngineSession Session { get; }
+
+    /// <summary>
+    /// True for Engine.IO v3 clients (<c>socket.io-client</c> 1.x/2.x), which speak Socket.IO protocol 4:
+    /// implicit main-namespace connection, CONNECT replies without payload, auth as the namespace's query
+    /// string, socket ids derived from the engine id, CONNECT_ERROR carrying a bare message or data.
+    /// </summary>
+    public bool IsLegacyClient => Session.Protocol == 3;
 
     public void Send(OutgoingPacket packet)
     {
@@ -117,12 +131,16 @@ internal sealed class SocketIOConnection
         SocketContext? socket;
         lock (_gate)
         {
-            _sockets.TryGetValue(packet.Namespace, out socket);
+            // A protocol-4 CONNECT names its namespace with the auth query attached ("/admin?token=x").
+            var nsp = IsLegacyClient && packet.Type == SocketPacketType.Connect
+                ? LegacyProtocol.SplitNamespace(packet.Namespace).Namespace : packet.Namespace;
+            _sockets.TryGetValue(nsp, out socket);
         }
 
         if (socket is null && packet.Type == SocketPacketType.Connect)
         {
-            _ = _server.ConnectAsync(this, packet);
+            var (nsp, auth) = IsLegacyClient ? LegacyProtocol.SplitNamespace(packet.Namespace) : (packet.Namespace, packet.Data);
+            _ = _server.ConnectAsync(this, nsp, auth);
         }
         else if (socket is not null && packet.Type is not (SocketPacketType.Connect or SocketPacketType.ConnectError))
         {

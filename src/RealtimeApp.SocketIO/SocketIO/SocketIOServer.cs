@@ -82,8 +82,16 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
     }
 
-    void IEngineSessionHandler.OnOpened(EngineSession session) =>
-        _connections[session] = new SocketIOConnection(this, session);
+    void IEngineSessionHandler.OnOpened(EngineSession session)
+    {
+        var connection = new SocketIOConnection(this, session);
+        _connections[session] = connection;
+        if (connection.IsLegacyClient)
+        {
+            // Protocol 4 (v2 clients): the main namespace is joined without a CONNECT from the client.
+            _ = ConnectAsync(connection, "/", EmptyObject);
+        }
+    }
 
     void IEngineSessionHandler.OnMessage(EngineSession session, DecodedPacket message)
     {
@@ -101,17 +109,17 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
     }
 
-    internal async Task ConnectAsync(SocketIOConnection connection, SocketPacket packet)
+    internal async Task ConnectAsync(SocketIOConnection connection, string name, JsonElement? authPayload)
     {
-        var auth = packet.Data ?? EmptyObject;
-        if (!_namespaces.TryGetValue(packet.Namespace, out var ns))
+        var auth = authPayload ?? EmptyObject;
+        if (!_namespaces.TryGetValue(name, out var ns))
         {
             foreach (var (match, configure) in _dynamic)
             {
-                if (match(packet.Namespace, auth))
+                if (match(name, auth))
                 {
                     var created = false;
-                    ns = _namespaces.GetOrAdd(packet.Namespace, n => { created = true; return new SocketNamespace(this, n); });
+                    ns = _namespaces.GetOrAdd(name, n => { created = true; return new SocketNamespace(this, n); });
                     if (created)
                     {
                         configure(ns);
@@ -122,7 +130,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         if (ns is null)
         {
-            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, packet.Namespace, null,
+            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
                 SocketNamespace.ConnectError("Invalid namespace", null)));
             return;
         }

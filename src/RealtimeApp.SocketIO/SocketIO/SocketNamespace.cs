@@ -101,16 +101,18 @@ public sealed class SocketNamespace
     /// </summary>
     internal async Task ConnectAsync(SocketIOConnection connection, JsonElement auth)
     {
-        var socket = new SocketContext(this, connection, SocketIOServer.NewId(),
-            new SocketHandshake(connection.Session.Request, auth));
+        var legacy = connection.IsLegacyClient;
+        var id = legacy ? LegacyProtocol.SocketId(Name, connection.Session.Id) : SocketIOServer.NewId();
+        var socket = new SocketContext(this, connection, id, new SocketHandshake(connection.Session.Request, auth));
         var refusal = await RunMiddlewareAsync(socket);
         if (!connection.Session.IsOpen)
         {
             return;
         }
-        if (refusal is not null)
+        if (refusal is { } refused)
         {
-            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, Name, null, refusal));
+            var payload = legacy ? LegacyProtocol.ConnectError(refused.Message, refused.Data) : ConnectError(refused.Message, refused.Data);
+            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, Name, null, payload));
             return;
         }
 
@@ -118,7 +120,8 @@ public sealed class SocketNamespace
         Adapter.AddAll(socket.Id, [socket.Id]);
         socket.MarkConnected();
         connection.Add(socket);
-        var reply = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["sid"] = socket.Id });
+        // Protocol 4 (v2 clients) has no payload in the reply: the client knows its id already.
+        var reply = legacy ? [] : JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["sid"] = socket.Id });
         connection.Send(OutgoingPacket.Create(SocketPacketType.Connect, Name, null, reply));
         foreach (var handler in _onConnection)
         {
@@ -126,8 +129,8 @@ public sealed class SocketNamespace
         }
     }
 
-    /// <returns>null when every middleware called next; otherwise the CONNECT_ERROR payload.</returns>
-    private async Task<byte[]?> RunMiddlewareAsync(SocketContext socket)
+    /// <returns>null when every middleware called next; otherwise why the socket is refused.</returns>
+    private async Task<(string Message, object? Data)?> RunMiddlewareAsync(SocketContext socket)
     {
         var middlewares = _middlewares;
         var passed = 0;
@@ -146,13 +149,13 @@ public sealed class SocketNamespace
         }
         catch (ConnectionRefusedException refused)
         {
-            return ConnectError(refused.Message, refused.Data);
+            return (refused.Message, refused.Data);
         }
         catch (Exception ex)
         {
-            return ConnectError(ex.Message, null);
+            return (ex.Message, null);
         }
-        return passed == middlewares.Length ? null : ConnectError("connection refused", null);
+        return passed == middlewares.Length ? null : ("connection refused", null);
     }
 
     internal static byte[] ConnectError(string message, object? data)

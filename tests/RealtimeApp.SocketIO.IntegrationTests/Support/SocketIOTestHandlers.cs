@@ -41,12 +41,12 @@ internal static class SocketIOTestHandlers
             });
             socket.On("to-room", e =>
             {
-                var reached = socket.To(e[0].GetString()!).Emit("room-message", e[1]);
+                var reached = socket.To(e[0].GetString()!).Emit("room-message", e.Arguments()[1]);
                 e.Ack?.Send(reached);
             });
             socket.On("broadcast", e =>
             {
-                var reached = socket.Broadcast.Emit("broadcast-message", e[0]);
+                var reached = socket.Broadcast.Emit("broadcast-message", e.Arguments()[0]);
                 e.Ack?.Send(reached);
             });
             socket.On("everyone-except", e =>
@@ -62,7 +62,7 @@ internal static class SocketIOTestHandlers
             socket.On("ask-me", async _ =>
             {
                 var reply = await socket.EmitWithAckAsync("question", ["q"], TimeSpan.FromSeconds(10));
-                socket.Emit("answer", [.. reply.Select(r => (object?)r)]);
+                socket.Emit("answer", reply.ToArray());
             });
             socket.On("transport", e => e.Ack?.Send(socket.Transport.ToString().ToLowerInvariant()));
             socket.On("rooms", e => e.Ack?.Send((object)socket.Rooms.Order(StringComparer.Ordinal).ToArray()));

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO.SocketIO;
 
@@ -52,7 +53,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     public IReadOnlyList<SocketContext> Connections => [.. _connections];
 
     public static async Task<SocketIOTestServer> StartAsync(TimeSpan? connectTimeout = null,
-        Action<SocketIOOptions>? configure = null)
+        Action<SocketIOOptions>? configure = null, Action<EngineIOOptions>? configureEngine = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -71,6 +72,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
                 engine.PingInterval = TimeSpan.FromMilliseconds(300);
                 engine.PingTimeout = TimeSpan.FromSeconds(2);
                 engine.MaxHttpBufferSize = 1_000_000;
+                configureEngine?.Invoke(engine);
             });
         var app = builder.Build();
         var io = app.Services.GetRequiredService<SocketIOServer>();

@@ -26,4 +26,6 @@ public enum EngineDecodeError
     InvalidBase64,
     /// <summary>A binary WebSocket frame's or payload entry's data is not valid UTF-8 where text is required.</summary>
     InvalidUtf8,
+    /// <summary>An Engine.IO v3 payload length that is missing, not a number, or past the end of the body.</summary>
+    InvalidLength,
 }

@@ -11,6 +11,7 @@ namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 public sealed class EnginePacket
 {
     private byte[]? _pollingSegment;
+    private byte[]? _v3Binary; // lazily: only sessions of Engine.IO v3 clients read it
 
     private EnginePacket(EnginePacketType type, bool isBinary, ReadOnlyMemory<byte> frame)
     {
@@ -36,6 +37,30 @@ public sealed class EnginePacket
     /// <c>b</c> + base64 (polling bodies are text). Computed on first use and cached.
     /// </summary>
     public ReadOnlyMemory<byte> PollingSegment => IsBinary ? _pollingSegment ??= EncodeBase64Segment(Frame.Span) : Frame;
+
+    /// <summary>
+    /// A binary message as Engine.IO v3 frames it: the type byte <c>4</c>, then the bytes (v3 binary
+    /// WebSocket frames and binary polling payloads carry the type; v4 dropped it). Cached.
+    /// </summary>
+    internal ReadOnlyMemory<byte> V3BinaryFrame => _v3Binary ??= [(byte)EnginePacketType.Message, .. Frame.Span];
+
+    /// <summary>
+    /// The packet as Engine.IO v3 text: a text packet as it is, a binary message as <c>b4</c> + base64
+    /// (the v3 base64 rule keeps the type digit). Not cached: only base64-only v3 clients need it.
+    /// </summary>
+    internal ReadOnlyMemory<byte> V3TextSegment()
+    {
+        if (!IsBinary)
+        {
+            return Frame;
+        }
+        var base64 = PollingSegment.Span[1..];
+        var segment = new byte[2 + base64.Length];
+        segment[0] = (byte)'b';
+        segment[1] = (byte)('0' + (byte)EnginePacketType.Message);
+        base64.CopyTo(segment.AsSpan(2));
+        return segment;
+    }
 
     /// <summary>A text packet of <paramref name="type"/> with an optional UTF-8 payload.</summary>
     public static EnginePacket Text(EnginePacketType type, ReadOnlySpan<byte> utf8Payload = default)
@@ -70,6 +95,8 @@ public sealed class EnginePacket
     public static readonly EnginePacket Noop = Text(EnginePacketType.Noop);
     /// <inheritdoc cref="Ping"/>
     public static readonly EnginePacket Close = Text(EnginePacketType.Close);
+    /// <inheritdoc cref="Ping"/>
+    public static readonly EnginePacket Pong = Text(EnginePacketType.Pong);
     /// <summary>The upgrade probe answer, <c>3probe</c>.</summary>
     public static readonly EnginePacket PongProbe = Text(EnginePacketType.Pong, "probe"u8);
 

@@ -126,38 +126,76 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
         return batch;
     }
 
+    private const string TextContentType = "text/plain; charset=UTF-8";
+
     private async Task WriteAsync(HttpContext context, List<EnginePacket> packets)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/plain; charset=UTF-8";
         response.Headers.CacheControl = "no-store";
+        if (session.Protocol == 3)
+        {
+            await WriteV3Async(context, packets);
+            return;
+        }
 
+        response.ContentType = TextContentType;
         var length = packets.Count - 1;
         foreach (var packet in packets)
         {
             length += packet.PollingSegment.Length;
         }
-
-        var encoding = session.Options.HttpCompression && length >= session.Options.HttpCompressionThreshold
-            ? ChooseEncoding(context.Request.Headers.AcceptEncoding)
-            : null;
-        if (encoding is null)
+        if (!ShouldCompress(length))
         {
+            // The common case: straight into the response pipe, no intermediate buffer.
             response.ContentLength = length;
             PayloadCodec.Encode(packets, response.BodyWriter);
             await response.BodyWriter.FlushAsync(context.RequestAborted);
             return;
         }
+        var body = new ArrayBufferWriter<byte>(length);
+        PayloadCodec.Encode(packets, body);
+        await WriteBodyAsync(context, body.WrittenMemory);
+    }
+
+    /// <summary>Engine.IO v3: binary framing when the client takes binary and a packet is binary, else length-prefixed text.</summary>
+    private Task WriteV3Async(HttpContext context, List<EnginePacket> packets)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        if (PayloadCodecV3.UsesBinaryFraming(packets, session.SupportsBinary))
+        {
+            context.Response.ContentType = "application/octet-stream";
+            PayloadCodecV3.EncodeBinary(packets, body);
+        }
+        else
+        {
+            context.Response.ContentType = TextContentType;
+            PayloadCodecV3.EncodeText(packets, body);
+        }
+        return WriteBodyAsync(context, body.WrittenMemory);
+    }
+
+    private bool ShouldCompress(int length) =>
+        session.Options.HttpCompression && length >= session.Options.HttpCompressionThreshold;
+
+    /// <summary>Writes an encoded payload, compressed when it is big enough and the client accepts gzip or deflate.</summary>
+    private async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        var response = context.Response;
+        var encoding = ShouldCompress(body.Length) ? ChooseEncoding(context.Request.Headers.AcceptEncoding) : null;
+        if (encoding is null)
+        {
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, context.RequestAborted);
+            return;
+        }
 
         response.Headers.ContentEncoding = encoding;
         response.Headers.Vary = HeaderNames.AcceptEncoding;
-        var body = new ArrayBufferWriter<byte>(length);
-        PayloadCodec.Encode(packets, body);
         await using var stream = encoding == "gzip"
             ? (Stream)new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true)
             : new DeflateStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
-        await stream.WriteAsync(body.WrittenMemory, context.RequestAborted);
+        await stream.WriteAsync(body, context.RequestAborted);
     }
 
     private static string? ChooseEncoding(string? acceptEncoding) =>
@@ -167,7 +205,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
         : null;
 
     /// <summary>
-    /// A POST carries a v4 payload. Refused (and the session closed): a second concurrent POST (400),
+    /// A POST carries a payload. Refused (and the session closed): a second concurrent POST (400),
     /// a binary body, which only EIO3 allows (400), a body over MaxHttpBufferSize (413), bytes that are
     /// not packets (400, "parse error"). Otherwise the packets are handled in order and the answer is "ok".
     /// </summary>
@@ -187,7 +225,8 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
         byte[]? body = null;
         try
         {
-            if (context.Request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true)
+            var binaryBody = context.Request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true;
+            if (binaryBody && session.Protocol != 3)
             {
                 session.Close(EngineCloseReason.TransportError, "binary POST body on Engine.IO v4");
                 await EngineError.WriteAsync(context, EngineErrorCode.BadRequest);
@@ -208,7 +247,10 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
             // session before any of its packets reach the application. (Node delivers the entries before
             // the bad one; half-handling a refused request is exactly what we avoid.)
             var packets = new List<DecodedPacket>();
-            var error = PayloadCodec.Decode(buffer.AsMemory(0, (int)length), packets);
+            var payload = buffer.AsMemory(0, (int)length);
+            var error = session.Protocol == 4 ? PayloadCodec.Decode(payload, packets)
+                : binaryBody ? PayloadCodecV3.DecodeBinary(payload, packets)
+                : PayloadCodecV3.DecodeText(payload, packets);
             if (error != EngineDecodeError.None)
             {
                 session.Close(EngineCloseReason.ParseError, $"invalid payload: {error}");

@@ -92,15 +92,7 @@ internal sealed partial class WebSocketTransport
 
                 var frame = buffer.AsMemory(0, count);
                 count = 0;
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    if (!await OnFrameAsync(EnginePacketCodec.DecodeBinaryFrame(frame)))
-                    {
-                        return new(EngineCloseReason.TransportClose, "probe closed");
-                    }
-                    continue;
-                }
-                var error = EnginePacketCodec.DecodeText(frame, out var packet);
+                var error = Decode(frame, result.MessageType == WebSocketMessageType.Binary, out var packet);
                 if (error != EngineDecodeError.None)
                 {
                     await StopAsync(WebSocketCloseStatus.InvalidPayloadData);
@@ -129,6 +121,24 @@ internal sealed partial class WebSocketTransport
             ReturnBuffer(ref buffer);
             _batch.End();
         }
+    }
+
+    /// <summary>
+    /// One frame, one packet. v4: a binary frame is a message's bytes. v3: a binary frame starts with the
+    /// packet type, and a text frame may be <c>b4</c> + base64 (a client that asked for base64).
+    /// </summary>
+    private EngineDecodeError Decode(Memory<byte> frame, bool binary, out DecodedPacket packet)
+    {
+        if (session.Protocol == 3)
+        {
+            return binary ? PayloadCodecV3.DecodeBinaryFrame(frame, out packet) : PayloadCodecV3.DecodeTextEntry(frame, out packet);
+        }
+        if (binary)
+        {
+            packet = EnginePacketCodec.DecodeBinaryFrame(frame);
+            return EngineDecodeError.None;
+        }
+        return EnginePacketCodec.DecodeText(frame, out packet);
     }
 
     private static void ReturnBuffer(ref byte[]? buffer)

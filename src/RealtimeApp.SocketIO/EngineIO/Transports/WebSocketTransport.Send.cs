@@ -84,9 +84,10 @@ internal sealed partial class WebSocketTransport
             for (var i = 0; i < count && !_writerStopping; i++)
             {
                 var packet = packets[i];
-                var type = packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
-                await socket.SendAsync(packet.Frame, type, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
-                gathered += packet.Frame.Length;
+                var (frame, type) = packet.IsBinary && session.Protocol == 3 ? V3BinaryFrame(packet)
+                    : (packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
+                await socket.SendAsync(frame, type, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+                gathered += frame.Length;
                 if (gather && gathered >= MaxBatchBytes)
                 {
                     await batching!.EndBatchAsync();
@@ -103,4 +104,9 @@ internal sealed partial class WebSocketTransport
             }
         }
     }
+
+    /// <summary>A binary message to a v3 client: type byte + bytes, or <c>b4</c> + base64 text if it asked for base64.</summary>
+    private (ReadOnlyMemory<byte>, WebSocketMessageType) V3BinaryFrame(EnginePacket packet) => session.SupportsBinary
+        ? (packet.V3BinaryFrame, WebSocketMessageType.Binary)
+        : (packet.V3TextSegment(), WebSocketMessageType.Text);
 }
