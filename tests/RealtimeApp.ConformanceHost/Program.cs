@@ -6,8 +6,12 @@
 // - /engine.io/: the engine.io-protocol v4 server, Engine.IO alone: every message is sent back as received,
 //   text as text and binary as binary.
 //
+// Both take their options from the configuration section "SocketIO" first, so --SocketIO:AllowEIO3=true
+// (or SocketIO__AllowEIO3=true) makes the host the EIO3 reference server of the suites' v3 branches too.
+//
 //   dotnet run --project tests/RealtimeApp.ConformanceHost                 (http://localhost:3000)
 //   dotnet run --project tests/RealtimeApp.ConformanceHost --urls http://127.0.0.1:0
+//   dotnet run --project tests/RealtimeApp.ConformanceHost --SocketIO:AllowEIO3=true
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO.SocketIO;

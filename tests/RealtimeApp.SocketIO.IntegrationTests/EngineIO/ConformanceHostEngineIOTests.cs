@@ -71,4 +71,32 @@ public sealed class ConformanceHostEngineIOTests
         Assert.Equal("true", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Credentials")));
         Assert.StartsWith("0{\"sid\":", await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData("/engine.io/")]
+    [InlineData("/socket.io/")]
+    public async Task SocketIO_AllowEIO3_in_configuration_makes_the_host_the_EIO3_reference_server(string path)
+    {
+        await using var strict = await ConformanceHostProcess.StartAsync();
+        await using var legacy = await ConformanceHostProcess.StartAsync("--SocketIO:AllowEIO3=true");
+        using var http = new HttpClient();
+
+        using var refused = await http.GetAsync(new Uri(strict.BaseAddress, path + "?EIO=3&transport=polling"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("""{"code":5,"message":"Unsupported protocol version"}""", await refused.Content.ReadAsStringAsync());
+
+        var open = await http.GetStringAsync(new Uri(legacy.BaseAddress, path + "?EIO=3&transport=polling"));
+        Assert.Matches("""^\d+:0\{"sid":"[\w-]{20}","upgrades":\["websocket"\],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000\}""", open);
+        if (path == "/socket.io/")
+        {
+            // Protocol 4: the server joins the main namespace itself and says so with a bare "40"…
+            var colon = open.IndexOf(':');
+            var openPacket = open.Substring(colon + 1, int.Parse(open[..colon], System.Globalization.CultureInfo.InvariantCulture));
+            var sid = RawEngineClient.SidOf(openPacket);
+            var rest = open.Length > colon + 1 + openPacket.Length ? open
+                : await http.GetStringAsync(new Uri(legacy.BaseAddress, path + $"?EIO=3&transport=polling&sid={sid}"));
+            // …then the connection handler's first emit, all length-prefixed.
+            Assert.EndsWith("2:4013:42[\"auth\",{}]", rest);
+        }
+    }
 }

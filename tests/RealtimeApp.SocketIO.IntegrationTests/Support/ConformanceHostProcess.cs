@@ -22,7 +22,8 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
 
     public Uri WebSocketUrl => new($"ws://{BaseAddress.Authority}/socket.io/?EIO=4&transport=websocket");
 
-    public static async Task<ConformanceHostProcess> StartAsync()
+    /// <param name="configuration">Extra command-line configuration, e.g. <c>--SocketIO:AllowEIO3=true</c>.</param>
+    public static async Task<ConformanceHostProcess> StartAsync(params string[] configuration)
     {
         var directory = typeof(ConformanceHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "ConformanceHostDirectory").Value!;
@@ -35,6 +36,10 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(directory, "RealtimeApp.ConformanceHost.dll"));
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var argument in configuration)
+        {
+            info.ArgumentList.Add(argument);
+        }
         info.Environment.Remove("ASPNETCORE_URLS");
         var process = Process.Start(info)!;
         _ = process.StandardError.ReadToEndAsync();

@@ -31,7 +31,7 @@ public sealed class EngineSessionHeartbeatTests
         public void OnSessionClosed(bool flush) { }
     }
 
-    private static (EngineSession Session, Handler Handler, FakeTimeProvider Time) Start()
+    private static (EngineSession Session, Handler Handler, FakeTimeProvider Time) Start(int protocol = 4)
     {
         var time = new FakeTimeProvider();
         var handler = new Handler();
@@ -39,7 +39,7 @@ public sealed class EngineSessionHeartbeatTests
         var server = new EngineServer(options, handler, NullLogger<EngineServer>.Instance, time);
         var request = new EngineHandshakeRequest(new Dictionary<string, string>(), new Dictionary<string, string>(),
             "127.0.0.1", "/engine.io/", false, time.GetUtcNow());
-        var session = new EngineSession(server, "sid", _ => new SilentTransport(), request);
+        var session = new EngineSession(server, "sid", protocol, _ => new SilentTransport(), request);
         session.StartHeartbeat();
         return (session, handler, time);
     }
@@ -131,7 +131,7 @@ public sealed class EngineSessionHeartbeatTests
         var server = new EngineServer(options, handler, NullLogger<EngineServer>.Instance, time);
         var request = new EngineHandshakeRequest(new Dictionary<string, string>(), new Dictionary<string, string>(),
             null, "/", false, time.GetUtcNow());
-        var session = new EngineSession(server, "sid", _ => new SilentTransport(), request);
+        var session = new EngineSession(server, "sid", 4, _ => new SilentTransport(), request);
 
         Assert.True(session.Send(EnginePacket.Message("1")));
         Assert.True(session.Send(EnginePacket.Message("2")));
@@ -139,5 +139,33 @@ public sealed class EngineSessionHeartbeatTests
         Assert.False(session.Send(EnginePacket.Message("4")));
 
         Assert.Equal([EngineCloseReason.TransportError], handler.Closed);
+    }
+
+    [Fact]
+    public void EIO3_the_server_never_pings_and_answers_each_client_ping_with_a_pong()
+    {
+        var (session, _, time) = Start(protocol: 3);
+
+        time.Advance(Interval + Timeout - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(Drain(session));
+
+        session.OnPacket(new DecodedPacket(EnginePacketType.Ping, false, default));
+        Assert.Equal([EnginePacketType.Pong], Drain(session));
+        Assert.True(session.IsOpen);
+    }
+
+    [Fact]
+    public void EIO3_without_a_client_ping_for_interval_plus_timeout_the_session_closes_with_ping_timeout()
+    {
+        var (session, handler, time) = Start(protocol: 3);
+        time.Advance(Interval);
+        session.OnPacket(new DecodedPacket(EnginePacketType.Ping, false, default)); // re-arms the full deadline
+
+        time.Advance(Interval + Timeout - TimeSpan.FromMilliseconds(1));
+        Assert.True(session.IsOpen);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(session.IsOpen);
+        Assert.Equal([EngineCloseReason.PingTimeout], handler.Closed);
     }
 }

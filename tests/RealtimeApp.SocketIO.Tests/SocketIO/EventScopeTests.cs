@@ -50,7 +50,7 @@ public sealed class EventScopeTests
         var engine = new EngineServer(new EngineIOOptions(), io, NullLogger<EngineServer>.Instance, TimeProvider.System);
         var request = new EngineHandshakeRequest(new Dictionary<string, string>(), new Dictionary<string, string>(),
             null, "/socket.io/", false, DateTimeOffset.UtcNow);
-        var session = new EngineSession(engine, "sid", _ => new SilentTransport(), request);
+        var session = new EngineSession(engine, "sid", 4, _ => new SilentTransport(), request);
         IEngineSessionHandler handler = io;
         handler.OnOpened(session);
 
@@ -79,7 +79,7 @@ public sealed class EventScopeTests
         var engine = new EngineServer(new EngineIOOptions(), io, NullLogger<EngineServer>.Instance, TimeProvider.System);
         var request = new EngineHandshakeRequest(new Dictionary<string, string>(), new Dictionary<string, string>(),
             null, "/socket.io/", false, DateTimeOffset.UtcNow);
-        var session = new EngineSession(engine, "sid", _ => new SilentTransport(), request);
+        var session = new EngineSession(engine, "sid", 4, _ => new SilentTransport(), request);
         IEngineSessionHandler handler = io;
         handler.OnOpened(session);
         handler.OnMessage(session, Text("0"));
