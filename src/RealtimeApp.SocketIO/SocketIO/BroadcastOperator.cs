@@ -49,7 +49,7 @@ public sealed class BroadcastOperator
     public int Emit(string eventName, params object?[] args)
     {
         ReservedEvents.Check(eventName);
-        return _ns.Adapter.Broadcast(OutgoingPacket.Event(_ns.Name, eventName, args), _options);
+        return _ns.Adapter.Broadcast(_ns.EventPacket(eventName, args, _options.Volatile), _options);
     }
 
     /// <summary>

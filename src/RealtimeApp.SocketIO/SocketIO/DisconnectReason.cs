@@ -52,4 +52,12 @@ public static class DisconnectReasons
         EngineCloseReason.ForcedClose => DisconnectReason.ForcedClose,
         _ => DisconnectReason.TransportError,
     };
+
+    /// <summary>
+    /// Whether connection state recovery keeps a socket that left for <paramref name="reason"/> (Node's
+    /// RECOVERABLE_DISCONNECT_REASONS): the connection was lost or closed under it, not left on purpose.
+    /// </summary>
+    public static bool IsRecoverable(this DisconnectReason reason) => reason is DisconnectReason.TransportError
+        or DisconnectReason.TransportClose or DisconnectReason.ForcedClose or DisconnectReason.PingTimeout
+        or DisconnectReason.ServerShuttingDown or DisconnectReason.ForcedServerClose;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO;
@@ -13,13 +14,39 @@ public sealed partial class SocketContext
     private readonly SocketIOConnection _connection;
     private int _connected;
 
-    internal SocketContext(SocketNamespace ns, SocketIOConnection connection, string id, SocketHandshake handshake)
+    internal SocketContext(SocketNamespace ns, SocketIOConnection connection, string id, SocketHandshake handshake,
+        string? pid = null)
     {
         Namespace = ns;
         _connection = connection;
         Id = id;
         Handshake = handshake;
+        Pid = pid;
     }
+
+    /// <summary>A socket taking over a recovered session: same id, private id and data; deliveries held until <see cref="ReleaseHeld"/>.</summary>
+    internal SocketContext(SocketNamespace ns, SocketIOConnection connection, SocketHandshake handshake, PersistedSession session)
+        : this(ns, connection, session.Sid, handshake, session.Pid)
+    {
+        Recovered = true;
+        if (session.Data.Count > 0)
+        {
+            _data = new ConcurrentDictionary<string, object?>(session.Data);
+        }
+        _held = [];
+    }
+
+    /// <summary>
+    /// The private session id a client presents to recover this socket after losing its connection (sent in
+    /// the CONNECT reply only, never broadcast); null when connection state recovery is off.
+    /// </summary>
+    internal string? Pid { get; }
+
+    /// <summary>
+    /// True when this socket is a recovered one (Node's <c>socket.recovered</c>): the client came back within
+    /// the recovery window and got its id, rooms, <see cref="Data"/> and the events it missed.
+    /// </summary>
+    public bool Recovered { get; }
 
     /// <summary>
     /// The socket id: 20 URL-safe characters, never the engine sid (which is a session secret) — except for
@@ -67,6 +94,13 @@ public sealed partial class SocketContext
     public void Emit(string eventName, params object?[] args)
     {
         ReservedEvents.Check(eventName);
+        if (Namespace.StoresPackets)
+        {
+            // Through the adapter to the socket's own room, so it is stored and reaches the client even if it
+            // is between connections right now (Node does the same with recovery on).
+            Namespace.Adapter.Broadcast(Namespace.EventPacket(eventName, args, volatileSend: false), new() { Rooms = new HashSet<string> { Id } });
+            return;
+        }
         Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args), volatileSend: false);
     }
 
@@ -95,8 +129,49 @@ public sealed partial class SocketContext
         OnClose(DisconnectReason.ServerNamespaceDisconnect);
     }
 
+    // Non-null while a recovered socket's missed packets and CONNECT reply go out: live deliveries wait
+    // here so they follow them. Locked on itself (no lock object per socket for a rare case).
+    private List<OutgoingPacket>? _held;
+
     /// <summary>Hands an encoded packet to the engine session; false when dropped (volatile, or closed).</summary>
     internal bool Deliver(OutgoingPacket packet, bool volatileSend)
+    {
+        if (Volatile.Read(ref _held) is { } held)
+        {
+            lock (held)
+            {
+                if (_held == held)
+                {
+                    if (volatileSend)
+                    {
+                        return false;
+                    }
+                    held.Add(packet);
+                    return true;
+                }
+            }
+        }
+        return DeliverNow(packet, volatileSend);
+    }
+
+    /// <summary>Sends what was delivered while the recovery was under way, in order, then delivers directly.</summary>
+    internal void ReleaseHeld()
+    {
+        if (_held is not { } held)
+        {
+            return;
+        }
+        lock (held)
+        {
+            foreach (var packet in held)
+            {
+                DeliverNow(packet, volatileSend: false);
+            }
+            Volatile.Write(ref _held, null);
+        }
+    }
+
+    private bool DeliverNow(OutgoingPacket packet, bool volatileSend)
     {
         var session = _connection.Session;
         if (volatileSend && !session.IsWritable)
@@ -123,9 +198,18 @@ public sealed partial class SocketContext
             return;
         }
         Namespace.Server.Invoke(() => Disconnecting?.Invoke(this, reason), this);
+        var persisted = Pid is not null && reason.IsRecoverable()
+            ? new PersistedSession(Id, Pid, [.. Rooms], _data is { } data ? new Dictionary<string, object?>(data) : [])
+            : null;
         Namespace.Adapter.DeleteAll(Id);
         Namespace.Remove(this);
         _connection.Remove(this);
+        // Kept after the socket is gone, so a quick recovery under the same id cannot be undone by this
+        // close; what is broadcast meanwhile is stored, and the client's offset says what it still needs.
+        if (persisted is not null)
+        {
+            Namespace.Adapter.PersistSession(persisted);
+        }
         Namespace.Server.Invoke(() => Disconnected?.Invoke(this, reason), this);
     }
 }

@@ -20,4 +20,23 @@ public sealed class SocketIOOptions
 
     /// <summary>Default timeout of <c>EmitWithAckAsync</c> when none is given. Default 30 s.</summary>
     public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Connection state recovery (Node's <c>connectionStateRecovery</c>, since socket.io 4.6): a client that
+    /// lost its connection and comes back within <see cref="ConnectionStateRecoveryOptions.MaxDisconnectionDuration"/>
+    /// gets its id, rooms and <c>Data</c> back, and every event it missed. Off (null) by default, as in
+    /// Node; setting it (in code, or any key under <c>SocketIO:ConnectionStateRecovery</c>) turns it on.
+    /// Costs memory: every broadcast event is kept for that long.
+    /// </summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+}
+
+/// <summary>Connection state recovery settings (Node's names and defaults).</summary>
+public sealed class ConnectionStateRecoveryOptions
+{
+    /// <summary>How long a disconnected socket's state and the events sent meanwhile are kept. Default 2 min.</summary>
+    public TimeSpan MaxDisconnectionDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Whether a recovered socket skips the namespace's middleware (it passed them before). Default true.</summary>
+    public bool SkipMiddlewares { get; set; } = true;
 }

@@ -20,8 +20,25 @@ public sealed class SocketNamespace
     {
         Server = server;
         Name = name;
-        Adapter = new InMemoryAdapter(FindSocket);
+        _recovery = server.Options.ConnectionStateRecovery;
+        Adapter = _recovery is null
+            ? new InMemoryAdapter(FindSocket)
+            : new InMemoryAdapter(FindSocket, _recovery, server.Time);
     }
+
+    private readonly ConnectionStateRecoveryOptions? _recovery;
+
+    /// <summary>Whether events are stored for connection state recovery (then each carries an offset).</summary>
+    internal bool StoresPackets => _recovery is not null;
+
+    /// <summary>
+    /// An event for this namespace. With recovery on, one that is not volatile gets an offset (its last
+    /// argument) and is stored by the adapter; volatile ones and those waiting for acks are not (Node's rule).
+    /// </summary>
+    internal OutgoingPacket EventPacket(string eventName, object?[] args, bool volatileSend) =>
+        _recovery is not null && !volatileSend
+            ? OutgoingPacket.StoredEvent(Name, eventName, args, RecoveryOffset.Next(Server.Time))
+            : OutgoingPacket.Event(Name, eventName, args);
 
     /// <summary>The namespace name, starting with <c>/</c>.</summary>
     public string Name { get; }
@@ -96,37 +113,95 @@ public sealed class SocketNamespace
     internal void Remove(SocketContext socket) => _sockets.TryRemove(new(socket.Id, socket));
 
     /// <summary>
-    /// CONNECT: middleware in order, then (if the connection is still there) join the own-id room, send
-    /// the CONNECT reply, then the connection listeners — so events they emit follow the reply on the wire.
+    /// CONNECT: recovery of a lost session if the client asks for one and it is still kept; middleware in
+    /// order (skipped for a recovered socket by default); then (if the connection is still there) join the
+    /// own-id room, send the missed packets and the CONNECT reply, then the connection listeners — so events
+    /// they emit follow the reply on the wire.
     /// </summary>
     internal async Task ConnectAsync(SocketIOConnection connection, JsonElement auth)
     {
         var legacy = connection.IsLegacyClient;
-        var id = legacy ? LegacyProtocol.SocketId(Name, connection.Session.Id) : SocketIOServer.NewId();
-        var socket = new SocketContext(this, connection, id, new SocketHandshake(connection.Session.Request, auth));
-        var refusal = await RunMiddlewareAsync(socket);
-        if (!connection.Session.IsOpen)
+        var handshake = new SocketHandshake(connection.Session.Request, auth);
+        var (socket, restored) = legacy ? (null, null) : TryRecover(connection, handshake, auth);
+        socket ??= new SocketContext(this, connection,
+            legacy ? LegacyProtocol.SocketId(Name, connection.Session.Id) : SocketIOServer.NewId(), handshake,
+            pid: _recovery is not null && !legacy ? SocketIOServer.NewId() : null);
+
+        var refusal = restored is not null && _recovery!.SkipMiddlewares ? null : await RunMiddlewareAsync(socket);
+        if (!connection.Session.IsOpen || refusal is not null)
         {
-            return;
-        }
-        if (refusal is { } refused)
-        {
-            var payload = legacy ? LegacyProtocol.ConnectError(refused.Message, refused.Data) : ConnectError(refused.Message, refused.Data);
-            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, Name, null, payload));
+            if (restored is not null)
+            {
+                // The recovered state goes with the refused (or vanished) socket; nothing of it was sent.
+                Adapter.DeleteAll(socket.Id);
+                Remove(socket);
+            }
+            if (refusal is { } refused && connection.Session.IsOpen)
+            {
+                var payload = legacy ? LegacyProtocol.ConnectError(refused.Message, refused.Data) : ConnectError(refused.Message, refused.Data);
+                connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, Name, null, payload));
+            }
             return;
         }
 
-        _sockets[socket.Id] = socket;
-        Adapter.AddAll(socket.Id, [socket.Id]);
+        if (restored is null)
+        {
+            _sockets[socket.Id] = socket;
+            Adapter.AddAll(socket.Id, [socket.Id]);
+        }
         socket.MarkConnected();
         connection.Add(socket);
-        // Protocol 4 (v2 clients) has no payload in the reply: the client knows its id already.
-        var reply = legacy ? [] : JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["sid"] = socket.Id });
-        connection.Send(OutgoingPacket.Create(SocketPacketType.Connect, Name, null, reply));
+        if (restored is not null)
+        {
+            // Before the reply, as Node: the client holds events until it is connected, then handles them.
+            foreach (var missed in restored.MissedPackets)
+            {
+                connection.Send(missed);
+            }
+        }
+        connection.Send(OutgoingPacket.Create(SocketPacketType.Connect, Name, null, ConnectReply(socket, legacy)));
+        socket.ReleaseHeld();
         foreach (var handler in _onConnection)
         {
             Server.Invoke(handler, socket);
         }
+    }
+
+    /// <summary>
+    /// With recovery on and <c>{pid, offset}</c> (strings) in the auth payload: the kept session, taken over by
+    /// a new socket that the adapter registers and puts back in its rooms in one step.
+    /// </summary>
+    private (SocketContext? Socket, RestoredSession? Restored) TryRecover(SocketIOConnection connection,
+        SocketHandshake handshake, JsonElement auth)
+    {
+        if (_recovery is null || auth.ValueKind != JsonValueKind.Object
+            || !auth.TryGetProperty("pid", out var pid) || pid.ValueKind != JsonValueKind.String
+            || !auth.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.String)
+        {
+            return (null, null);
+        }
+        SocketContext? socket = null;
+        var restored = Adapter.RestoreSession(pid.GetString()!, offset.GetString()!, session =>
+        {
+            socket = new SocketContext(this, connection, handshake, session);
+            _sockets[session.Sid] = socket;
+        });
+        return restored is null ? (null, null) : (socket, restored);
+    }
+
+    // {"sid":…} (and "pid" with recovery on); protocol 4 (v2 clients) has no payload: they know their id.
+    private static byte[] ConnectReply(SocketContext socket, bool legacy)
+    {
+        if (legacy)
+        {
+            return [];
+        }
+        var reply = new Dictionary<string, string> { ["sid"] = socket.Id };
+        if (socket.Pid is { } pid)
+        {
+            reply["pid"] = pid;
+        }
+        return JsonSerializer.SerializeToUtf8Bytes(reply);
     }
 
     /// <returns>null when every middleware called next; otherwise why the socket is refused.</returns>

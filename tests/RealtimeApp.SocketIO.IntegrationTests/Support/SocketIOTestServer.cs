@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -31,9 +32,13 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DisconnectReason> _disconnects = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SocketContext> _connections = new();
 
-    private SocketIOTestServer(WebApplication app, SocketIOServer io, Uri baseAddress)
+    private readonly ConcurrentDictionary<string, ConnectionContext> _tcpConnections;
+
+    private SocketIOTestServer(WebApplication app, SocketIOServer io, Uri baseAddress,
+        ConcurrentDictionary<string, ConnectionContext> tcpConnections)
     {
         _app = app;
+        _tcpConnections = tcpConnections;
         Io = io;
         BaseAddress = baseAddress;
     }
@@ -56,7 +61,19 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         Action<SocketIOOptions>? configure = null, Action<EngineIOOptions>? configureEngine = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var connections = new ConcurrentDictionary<string, ConnectionContext>(StringComparer.Ordinal);
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => async connection =>
+        {
+            connections[connection.ConnectionId] = connection;
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                connections.TryRemove(connection.ConnectionId, out _);
+            }
+        })));
         builder.Logging.ClearProviders();
         // A client that never answers the close frame (SocketIOClient after a refused CONNECT keeps its
         // WebSocket open and stops reading) must not hold every test's disposal for the default 30 s.
@@ -79,7 +96,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         app.MapSocketIO("/socket.io");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var server = new SocketIOTestServer(app, io, new Uri(address + "/"));
+        var server = new SocketIOTestServer(app, io, new Uri(address + "/"), connections);
 
         foreach (var name in new[] { "/", "/custom" })
         {
@@ -101,9 +118,25 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
 
     private void Record(SocketContext socket)
     {
+        // A recovered socket has the id of the one it replaces: the latest is the one asked about.
         _sockets[socket.Id] = socket;
         socket.Disconnected += (s, reason) => _disconnects[s.Id] = reason;
         _connections.Enqueue(socket);
+    }
+
+    /// <summary>
+    /// Cuts every client TCP connection from the server side (Kestrel aborts them: no WebSocket close, no
+    /// HTTP response), as a network failure or a proxy restart would; returns how many were cut.
+    /// </summary>
+    public int CutConnections()
+    {
+        var cut = 0;
+        foreach (var connection in _tcpConnections.Values)
+        {
+            connection.Abort(new ConnectionAbortedException("cut by the test"));
+            cut++;
+        }
+        return cut;
     }
 
     /// <summary>The socket with this id (connected or not any more).</summary>

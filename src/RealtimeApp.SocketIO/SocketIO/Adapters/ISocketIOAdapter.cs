@@ -28,4 +28,22 @@ public interface ISocketIOAdapter
 
     /// <summary>Sends the already-encoded <paramref name="packet"/> to every selected socket; returns how many.</summary>
     int Broadcast(OutgoingPacket packet, BroadcastOptions options);
+
+    /// <summary>
+    /// Connection state recovery: keeps the state of a socket that lost its connection (Node's
+    /// <c>persistSession</c>). Adapters that cannot recover sessions ignore it (the default).
+    /// </summary>
+    void PersistSession(PersistedSession session)
+    {
+    }
+
+    /// <summary>
+    /// Connection state recovery (Node's <c>restoreSession</c>): takes the session of <paramref name="pid"/>
+    /// if it is known and recent and <paramref name="offset"/> is still stored. In one step with respect to
+    /// broadcasts, it calls <paramref name="claim"/> (which makes the socket findable under the old id) and
+    /// puts the id back in its rooms: every later broadcast reaches the socket, every earlier one is in
+    /// <see cref="RestoredSession.MissedPackets"/>, none is in both. Null when there is nothing to recover
+    /// (the default for adapters that do not store packets).
+    /// </summary>
+    RestoredSession? RestoreSession(string pid, string offset, Action<PersistedSession> claim) => null;
 }

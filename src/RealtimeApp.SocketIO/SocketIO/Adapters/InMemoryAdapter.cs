@@ -5,13 +5,42 @@ namespace RealtimeApp.SocketIO.SocketIO.Adapters;
 
 /// <summary>
 /// The default adapter: room ↔ socket-id maps for one namespace on this node. The selection is computed
-/// under a lock; the sends happen outside it (a slow socket never holds up the room table).
+/// under a lock; the sends happen outside it (a slow socket never holds up the room table). With
+/// connection state recovery on, it also stores broadcast events and disconnected sockets' state (Node's
+/// session-aware in-memory adapter).
 /// </summary>
-public sealed class InMemoryAdapter(Func<string, SocketContext?> findSocket) : ISocketIOAdapter
+public sealed class InMemoryAdapter : ISocketIOAdapter
 {
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Func<string, SocketContext?> findSocket;
+    private readonly RecoveryStore? _recovery;
+
+    /// <summary>An adapter resolving socket ids with <paramref name="findSocket"/>; without recovery.</summary>
+    public InMemoryAdapter(Func<string, SocketContext?> findSocket)
+    {
+        this.findSocket = findSocket;
+    }
+
+    /// <summary>An adapter that also keeps what connection state recovery needs, per <paramref name="recovery"/>.</summary>
+    public InMemoryAdapter(Func<string, SocketContext?> findSocket, ConnectionStateRecoveryOptions recovery, TimeProvider time)
+        : this(findSocket)
+    {
+        _recovery = new RecoveryStore(recovery, time);
+    }
+
+    /// <summary>Packets and sessions held for recovery (0 when recovery is off); for metrics and tests.</summary>
+    public (int Packets, int Sessions) RecoveryBacklog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recovery is null ? (0, 0) : (_recovery.PacketCount, _recovery.SessionCount);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask<int> ServerCountAsync() => ValueTask.FromResult(1);
@@ -123,6 +152,10 @@ public sealed class InMemoryAdapter(Func<string, SocketContext?> findSocket) : I
     /// <inheritdoc />
     public int Broadcast(OutgoingPacket packet, BroadcastOptions options)
     {
+        if (packet.Offset is not null && _recovery is not null)
+        {
+            return BroadcastStored(packet, options);
+        }
         var count = SelectSockets(options, out var targets);
         var sent = 0;
         try
@@ -140,6 +173,60 @@ public sealed class InMemoryAdapter(Func<string, SocketContext?> findSocket) : I
             ArrayPool<SocketContext>.Shared.Return(targets, clearArray: true);
         }
         return sent;
+    }
+
+    /// <summary>
+    /// A packet kept for recovery is stored and handed to its targets under the lock, so every socket gets
+    /// stored packets in the order of their offsets — the order a recovering client's last offset refers to
+    /// — and a recovery (<see cref="RestoreSession"/>) falls wholly before or after each of them.
+    /// </summary>
+    private int BroadcastStored(OutgoingPacket packet, BroadcastOptions options)
+    {
+        lock (_gate)
+        {
+            _recovery!.Record(packet, options);
+            var count = SelectSockets(options, out var targets);
+            var sent = 0;
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (targets[i].Deliver(packet, options.Volatile))
+                    {
+                        sent++;
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<SocketContext>.Shared.Return(targets, clearArray: true);
+            }
+            return sent;
+        }
+    }
+
+    /// <inheritdoc />
+    public void PersistSession(PersistedSession session)
+    {
+        lock (_gate)
+        {
+            _recovery?.Persist(session);
+        }
+    }
+
+    /// <inheritdoc />
+    public RestoredSession? RestoreSession(string pid, string offset, Action<PersistedSession> claim)
+    {
+        lock (_gate)
+        {
+            if (_recovery?.Take(pid, offset) is not { } taken)
+            {
+                return null;
+            }
+            claim(taken.Session);
+            AddAll(taken.Session.Sid, taken.Session.Rooms);
+            return new RestoredSession(taken.Session, taken.Missed);
+        }
     }
 
     /// <summary>

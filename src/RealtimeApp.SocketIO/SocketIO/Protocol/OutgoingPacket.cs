@@ -10,7 +10,17 @@ public sealed class OutgoingPacket
 {
     private readonly EnginePacket[] _frames;
 
-    private OutgoingPacket(EnginePacket[] frames) => _frames = frames;
+    private OutgoingPacket(EnginePacket[] frames, string? offset = null)
+    {
+        _frames = frames;
+        Offset = offset;
+    }
+
+    /// <summary>
+    /// The connection state recovery offset appended as the event's last argument, when the packet is
+    /// stored for recovery; null otherwise.
+    /// </summary>
+    public string? Offset { get; }
 
     /// <summary>The Engine.IO packets, in the order they must be sent.</summary>
     public IReadOnlyList<EnginePacket> Frames => _frames;
@@ -25,6 +35,20 @@ public sealed class OutgoingPacket
         return Create(attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event, nsp, ackId, json, attachments);
     }
 
+    /// <summary>
+    /// An EVENT stored for connection state recovery: <paramref name="offset"/> goes last in the arguments,
+    /// where a client with a session id reads it as the offset it has reached (as Node does).
+    /// </summary>
+    public static OutgoingPacket StoredEvent(string nsp, string eventName, ReadOnlySpan<object?> args, string offset)
+    {
+        var withOffset = new object?[args.Length + 1];
+        args.CopyTo(withOffset);
+        withOffset[^1] = offset;
+        var (json, attachments) = SocketPayload.Serialize(eventName, withOffset);
+        var type = attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event;
+        return new OutgoingPacket(Encode(type, nsp, null, json, attachments), offset);
+    }
+
     /// <summary>An ACK (BINARY_ACK when <paramref name="args"/> hold binary) answering <paramref name="ackId"/>.</summary>
     public static OutgoingPacket Ack(string nsp, long ackId, ReadOnlySpan<object?> args)
     {
@@ -34,7 +58,11 @@ public sealed class OutgoingPacket
 
     /// <summary>Any packet from an already-serialized JSON payload (CONNECT reply, CONNECT_ERROR, DISCONNECT).</summary>
     public static OutgoingPacket Create(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
-        IReadOnlyList<ReadOnlyMemory<byte>>? attachments = null)
+        IReadOnlyList<ReadOnlyMemory<byte>>? attachments = null) =>
+        new(Encode(type, nsp, ackId, json, attachments));
+
+    private static EnginePacket[] Encode(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
+        IReadOnlyList<ReadOnlyMemory<byte>>? attachments)
     {
         var count = attachments?.Count ?? 0;
         var frames = new EnginePacket[1 + count];
@@ -43,6 +71,6 @@ public sealed class OutgoingPacket
         {
             frames[i + 1] = EnginePacket.Binary(attachments![i]);
         }
-        return new OutgoingPacket(frames);
+        return frames;
     }
 }
