@@ -156,6 +156,25 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
         {
             return BroadcastStored(packet, options);
         }
+        return DeliverToSelected(packet, options);
+    }
+
+    /// <summary>
+    /// A packet kept for recovery is stored and handed to its targets under the lock, so every socket gets
+    /// stored packets in the order of their offsets — the order a recovering client's last offset refers to
+    /// — and a recovery (<see cref="RestoreSession"/>) falls wholly before or after each of them.
+    /// </summary>
+    private int BroadcastStored(OutgoingPacket packet, BroadcastOptions options)
+    {
+        lock (_gate)
+        {
+            _recovery!.Record(packet, options);
+            return DeliverToSelected(packet, options); // the lock is re-entrant
+        }
+    }
+
+    private int DeliverToSelected(OutgoingPacket packet, BroadcastOptions options)
+    {
         var count = SelectSockets(options, out var targets);
         var sent = 0;
         try
@@ -173,36 +192,6 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
             ArrayPool<SocketContext>.Shared.Return(targets, clearArray: true);
         }
         return sent;
-    }
-
-    /// <summary>
-    /// A packet kept for recovery is stored and handed to its targets under the lock, so every socket gets
-    /// stored packets in the order of their offsets — the order a recovering client's last offset refers to
-    /// — and a recovery (<see cref="RestoreSession"/>) falls wholly before or after each of them.
-    /// </summary>
-    private int BroadcastStored(OutgoingPacket packet, BroadcastOptions options)
-    {
-        lock (_gate)
-        {
-            _recovery!.Record(packet, options);
-            var count = SelectSockets(options, out var targets);
-            var sent = 0;
-            try
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    if (targets[i].Deliver(packet, options.Volatile))
-                    {
-                        sent++;
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<SocketContext>.Shared.Return(targets, clearArray: true);
-            }
-            return sent;
-        }
     }
 
     /// <inheritdoc />
