@@ -244,5 +244,5 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     /// <summary>20 URL-safe characters from 15 random bytes (the format of Node's ids).</summary>
     internal static string NewId() => EngineServer.NewSessionId();
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    internal static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

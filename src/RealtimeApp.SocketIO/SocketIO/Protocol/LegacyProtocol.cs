@@ -19,7 +19,7 @@ internal static class LegacyProtocol
         var question = nsp.IndexOf('?');
         if (question < 0)
         {
-            return (nsp, EmptyObject);
+            return (nsp, SocketIOServer.EmptyObject);
         }
         var query = QueryHelpers.ParseQuery(nsp[question..]);
         var auth = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -40,6 +40,4 @@ internal static class LegacyProtocol
     public static byte[] ConnectError(string message, object? data) => data is null
         ? JsonSerializer.SerializeToUtf8Bytes(message, SocketPayload.DefaultOptions)
         : JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), SocketPayload.DefaultOptions);
-
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }
