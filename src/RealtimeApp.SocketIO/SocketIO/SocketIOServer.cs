@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO;
@@ -24,9 +25,10 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
 
     /// <summary>Creates the server; <c>AddSocketIO</c> registers one as a singleton.</summary>
     public SocketIOServer(IOptions<SocketIOOptions> options, ILogger<SocketIOServer> logger, TimeProvider time,
-        IServiceScopeFactory scopes)
+        IServiceScopeFactory scopes, ISocketIOAdapterFactory? adapters = null)
     {
         _scopes = scopes;
+        AdapterFactory = adapters;
         Options = options.Value;
         Log = new SocketIOLog(logger);
         Time = time;
@@ -40,6 +42,8 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     public int ConnectionCount => _connections.Count;
 
     internal SocketIOLog Log { get; }
+
+    internal ISocketIOAdapterFactory? AdapterFactory { get; }
 
     internal TimeProvider Time { get; }
 

@@ -21,9 +21,8 @@ public sealed class SocketNamespace
         Server = server;
         Name = name;
         _recovery = server.Options.ConnectionStateRecovery;
-        Adapter = _recovery is null
-            ? new InMemoryAdapter(FindSocket)
-            : new InMemoryAdapter(FindSocket, _recovery, server.Time);
+        Adapter = server.AdapterFactory?.Create(this)
+            ?? (_recovery is null ? new InMemoryAdapter(FindSocket) : new InMemoryAdapter(FindSocket, _recovery, server.Time));
     }
 
     private readonly ConnectionStateRecoveryOptions? _recovery;
@@ -89,6 +88,9 @@ public sealed class SocketNamespace
 
     /// <summary>Targets every socket, dropping the packet for those that cannot take it now.</summary>
     public BroadcastOperator Volatile => new BroadcastOperator(this).Volatile;
+
+    /// <summary>Targets the sockets of this node only (with a cluster adapter, nothing is published).</summary>
+    public BroadcastOperator Local => new BroadcastOperator(this).Local;
 
     /// <summary>Targets every socket, waiting at most <paramref name="timeout"/> for acks.</summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new BroadcastOperator(this).Timeout(timeout);

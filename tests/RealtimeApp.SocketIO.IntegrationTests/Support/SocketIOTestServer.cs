@@ -58,7 +58,8 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     public IReadOnlyList<SocketContext> Connections => [.. _connections];
 
     public static async Task<SocketIOTestServer> StartAsync(TimeSpan? connectTimeout = null,
-        Action<SocketIOOptions>? configure = null, Action<EngineIOOptions>? configureEngine = null)
+        Action<SocketIOOptions>? configure = null, Action<EngineIOOptions>? configureEngine = null,
+        Action<ISocketIOBuilder>? socketIO = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var connections = new ConcurrentDictionary<string, ConnectionContext>(StringComparer.Ordinal);
@@ -78,7 +79,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         // A client that never answers the close frame (SocketIOClient after a refused CONNECT keeps its
         // WebSocket open and stops reading) must not hold every test's disposal for the default 30 s.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
-        builder.Services.AddSocketIO(
+        var socketIOBuilder = builder.Services.AddSocketIO(
             o =>
             {
                 o.ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(45);
@@ -91,6 +92,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
                 engine.MaxHttpBufferSize = 1_000_000;
                 configureEngine?.Invoke(engine);
             });
+        socketIO?.Invoke(socketIOBuilder);
         var app = builder.Build();
         var io = app.Services.GetRequiredService<SocketIOServer>();
         app.MapSocketIO("/socket.io");

@@ -112,6 +112,15 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
         }
     }
 
+    /// <summary>Every room with at least one member on this node (socket-id rooms included, as Node's <c>allRooms</c>).</summary>
+    public IReadOnlyCollection<string> AllRooms()
+    {
+        lock (_gate)
+        {
+            return [.. _rooms.Keys];
+        }
+    }
+
     /// <inheritdoc />
     public IReadOnlyCollection<string> Sockets(BroadcastOptions options)
     {

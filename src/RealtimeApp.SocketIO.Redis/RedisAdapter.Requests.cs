@@ -1,0 +1,231 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+using StackExchange.Redis;
+
+namespace RealtimeApp.SocketIO.Redis;
+
+// Requests from the other nodes (@socket.io/redis-adapter RequestType), JSON on {key}-request#{nsp}#. A node
+// that does not answer makes Node peers wait for the request timeout, so every lookup is answered; the
+// socket operations (join, leave, disconnect) are applied to the local sockets they select, whoever sent them.
+internal sealed partial class RedisAdapter
+{
+    private enum RequestType
+    {
+        Sockets = 0,
+        AllRooms = 1,
+        RemoteJoin = 2,
+        RemoteLeave = 3,
+        RemoteDisconnect = 4,
+        RemoteFetch = 5,
+        ServerSideEmit = 6,
+        Broadcast = 7,
+        BroadcastClientCount = 8,
+        BroadcastAck = 9,
+    }
+
+    private void OnRequestAsync(ChannelMessage message)
+    {
+        var bytes = (byte[])message.Message!;
+        if (bytes.Length == 0 || bytes[0] != (byte)'{')
+        {
+            // msgpack requests are broadcasts with acks (type 7), not answered yet: the requester times out
+            // on this node's share, as it would with a node that has no such clients.
+            RedisAdapterLog.Ignored(_logger, message.Channel.ToString(), "msgpack request");
+            return;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var request = document.RootElement;
+            if (request.TryGetProperty("uid", out var uid) && uid.GetString() == Uid)
+            {
+                return; // our own: already applied locally when it was made
+            }
+            switch ((RequestType)request.GetProperty("type").GetInt32())
+            {
+                case RequestType.Sockets:
+                    Respond(request, (json) =>
+                    {
+                        json.WriteStartArray("sockets"u8);
+                        foreach (var id in _local.Sockets(new() { Rooms = Strings(request, "rooms") }))
+                        {
+                            json.WriteStringValue(id);
+                        }
+                        json.WriteEndArray();
+                    });
+                    break;
+                case RequestType.AllRooms:
+                    Respond(request, (json) =>
+                    {
+                        json.WriteStartArray("rooms"u8);
+                        foreach (var room in _local.AllRooms())
+                        {
+                            json.WriteStringValue(room);
+                        }
+                        json.WriteEndArray();
+                    });
+                    break;
+                case RequestType.RemoteJoin or RequestType.RemoteLeave:
+                    ApplyRoomChange(request, join: request.GetProperty("type").GetInt32() == (int)RequestType.RemoteJoin);
+                    break;
+                case RequestType.RemoteDisconnect:
+                    ApplyDisconnect(request);
+                    break;
+                case RequestType.RemoteFetch:
+                    Respond(request, (json) => WriteFetchedSockets(json, Selection(request)));
+                    break;
+                default:
+                    // SERVER_SIDE_EMIT: this server has no server-side listeners API yet; responses to our
+                    // own requests come on the response channels.
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
+        }
+    }
+
+    private void OnResponse(ChannelMessage message)
+    {
+        // Answers to requests made by this node: none are made yet (cluster-wide fetch and acks come next).
+    }
+
+    private void ApplyRoomChange(JsonElement request, bool join)
+    {
+        var rooms = Strings(request, "rooms");
+        if (request.TryGetProperty("sid", out var sid))
+        {
+            // The legacy single-socket form: answered only by the node that has the socket.
+            if (_ns.FindSocket(sid.GetString()!) is { } socket && request.TryGetProperty("room", out var room))
+            {
+                if (join)
+                {
+                    socket.Join(room.GetString()!);
+                }
+                else
+                {
+                    socket.Leave(room.GetString()!);
+                }
+                Respond(request, static _ => { });
+            }
+            return;
+        }
+        foreach (var id in _local.Sockets(Selection(request)))
+        {
+            if (join)
+            {
+                _local.AddAll(id, rooms);
+            }
+            else
+            {
+                foreach (var room in rooms)
+                {
+                    _local.Delete(id, room);
+                }
+            }
+        }
+    }
+
+    private void ApplyDisconnect(JsonElement request)
+    {
+        var close = request.TryGetProperty("close", out var c) && c.ValueKind == JsonValueKind.True;
+        if (request.TryGetProperty("sid", out var sid))
+        {
+            if (_ns.FindSocket(sid.GetString()!) is { } socket)
+            {
+                socket.Disconnect(close);
+                Respond(request, static _ => { });
+            }
+            return;
+        }
+        foreach (var id in _local.Sockets(Selection(request)))
+        {
+            _ns.FindSocket(id)?.Disconnect(close);
+        }
+    }
+
+    /// <summary>REMOTE_FETCH entries: <c>{id, handshake, rooms, data}</c>, the handshake as Node's socket.handshake.</summary>
+    private void WriteFetchedSockets(Utf8JsonWriter json, BroadcastOptions selection)
+    {
+        json.WriteStartArray("sockets"u8);
+        foreach (var id in _local.Sockets(selection))
+        {
+            if (_ns.FindSocket(id) is not { } socket)
+            {
+                continue;
+            }
+            json.WriteStartObject();
+            json.WriteString("id"u8, socket.Id);
+            json.WritePropertyName("handshake"u8);
+            WriteHandshake(json, socket.Handshake);
+            json.WriteStartArray("rooms"u8);
+            foreach (var room in socket.Rooms)
+            {
+                json.WriteStringValue(room);
+            }
+            json.WriteEndArray();
+            json.WritePropertyName("data"u8);
+            JsonSerializer.Serialize(json, socket.Data, SocketPayload.DefaultOptions);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteHandshake(Utf8JsonWriter json, SocketHandshake handshake)
+    {
+        json.WriteStartObject();
+        json.WritePropertyName("headers"u8);
+        JsonSerializer.Serialize(json, handshake.Headers);
+        // Node's `new Date().toString()`, e.g. "Wed Nov 25 2026 02:55:00 GMT+0000 (Coordinated Universal Time)".
+        json.WriteString("time"u8, handshake.Time.UtcDateTime.ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", CultureInfo.InvariantCulture));
+        json.WriteString("address"u8, handshake.Address);
+        json.WriteBoolean("xdomain"u8, handshake.Headers.ContainsKey("origin"));
+        json.WriteBoolean("secure"u8, handshake.Secure);
+        json.WriteNumber("issued"u8, handshake.Time.ToUnixTimeMilliseconds());
+        json.WriteString("url"u8, handshake.Url);
+        json.WritePropertyName("query"u8);
+        JsonSerializer.Serialize(json, handshake.Query);
+        json.WritePropertyName("auth"u8);
+        handshake.Auth.WriteTo(json);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Answers on the common response channel (every node listens there): <c>{requestId, …}</c>.</summary>
+    private void Respond(JsonElement request, Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketPayload.DefaultOptions.Encoder }))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("requestId"u8);
+            request.GetProperty("requestId").WriteTo(json);
+            body(json);
+            json.WriteEndObject();
+        }
+        Publish(_channels.Response, buffer.WrittenSpan.ToArray());
+    }
+
+    private static BroadcastOptions Selection(JsonElement request) =>
+        request.TryGetProperty("opts", out var opts) && opts.ValueKind == JsonValueKind.Object
+            ? new BroadcastOptions { Rooms = Strings(opts, "rooms"), Except = Strings(opts, "except") }
+            : new BroadcastOptions();
+
+    private static HashSet<string> Strings(JsonElement element, string name)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (element.TryGetProperty(name, out var values) && values.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var value in values.EnumerateArray())
+            {
+                set.Add(value.GetString()!);
+            }
+        }
+        return set;
+    }
+}

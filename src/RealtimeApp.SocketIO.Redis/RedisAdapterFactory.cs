@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
+using StackExchange.Redis;
+
+namespace RealtimeApp.SocketIO.Redis;
+
+/// <summary>Gives every namespace a <see cref="RedisAdapter"/> on one shared Redis connection.</summary>
+internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory
+{
+    private readonly RedisAdapterOptions _options;
+    private readonly ILogger<RedisAdapter> _logger;
+    private readonly Lazy<IConnectionMultiplexer> _redis;
+
+    public RedisAdapterFactory(IOptions<RedisAdapterOptions> options, ILogger<RedisAdapter> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _redis = new(Connect);
+    }
+
+    public IConnectionMultiplexer Redis => _redis.Value;
+
+    public ISocketIOAdapter Create(SocketNamespace ns) => new RedisAdapter(ns, _redis.Value, _options, _logger);
+
+    private IConnectionMultiplexer Connect()
+    {
+        var configuration = ConfigurationOptions.Parse(_options.Configuration);
+        // Start (and keep running) without Redis: local delivery works, the cluster joins when Redis is there.
+        configuration.AbortOnConnectFail = false;
+        var redis = ConnectionMultiplexer.Connect(configuration);
+        redis.ConnectionFailed += (_, e) => RedisAdapterLog.ConnectionLost(_logger, e.FailureType, e.Exception);
+        redis.ConnectionRestored += (_, _) => RedisAdapterLog.ConnectionRestored(_logger);
+        return redis;
+    }
+}

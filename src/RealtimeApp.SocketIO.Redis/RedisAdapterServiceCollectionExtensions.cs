@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using RealtimeApp.SocketIO.Hosting;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
+
+namespace RealtimeApp.SocketIO.Redis;
+
+/// <summary>Registers the Redis adapter.</summary>
+public static class RedisAdapterServiceCollectionExtensions
+{
+    /// <summary>The configuration section the adapter's options are bound from.</summary>
+    public const string ConfigurationSection = "SocketIO:Redis";
+
+    /// <summary>
+    /// Joins this server to a Redis cluster of Socket.IO nodes (C# or Node with @socket.io/redis-adapter 8.x):
+    /// <c>builder.Services.AddSocketIO().AddRedisAdapter(o => o.Configuration = "redis:6379")</c>. Options
+    /// come from <c>SocketIO:Redis</c> first.
+    /// </summary>
+    public static ISocketIOBuilder AddRedisAdapter(this ISocketIOBuilder builder, Action<RedisAdapterOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<RedisAdapterOptions>().BindConfiguration(ConfigurationSection);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        builder.Services.AddSingleton<RedisAdapterFactory>();
+        builder.Services.AddSingleton<ISocketIOAdapterFactory>(s => s.GetRequiredService<RedisAdapterFactory>());
+        return builder;
+    }
+}

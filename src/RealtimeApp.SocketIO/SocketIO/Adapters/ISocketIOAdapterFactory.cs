@@ -1,0 +1,12 @@
+namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+
+/// <summary>
+/// Makes the adapter of each namespace (Node's <c>io.adapter(createAdapter(...))</c>). Register one in DI
+/// (a cluster adapter's <c>Add…Adapter</c> does) to replace the in-memory adapter; with none registered,
+/// each namespace gets an <see cref="InMemoryAdapter"/>.
+/// </summary>
+public interface ISocketIOAdapterFactory
+{
+    /// <summary>The adapter of <paramref name="ns"/>, created once when the namespace is.</summary>
+    ISocketIOAdapter Create(SocketNamespace ns);
+}
