@@ -13,14 +13,15 @@ public sealed class RedisClusterTests
     internal static Task<SocketIOTestServer> StartNodeAsync(RedisServerProcess redis) =>
         SocketIOTestServer.StartAsync(socketIO: s => s.AddRedisAdapter(o => o.Configuration = redis.Configuration));
 
-    internal static async Task WaitForSubscriptionsAsync(params SocketIOTestServer[] nodes)
+    /// <summary>Waits until each C# node is subscribed and Redis counts <paramref name="nodeCount"/> nodes.</summary>
+    internal static async Task WaitForSubscriptionsAsync(int nodeCount, params SocketIOTestServer[] nodes)
     {
         foreach (var node in nodes)
         {
             await ((RedisAdapter)node.Io.Of("/").Adapter).Subscribed;
         }
         await SocketIOTestServer.WaitUntilAsync(
-            () => nodes.All(n => n.Io.Of("/").Adapter.ServerCountAsync().AsTask().Result == nodes.Length),
+            () => nodes.All(n => n.Io.Of("/").Adapter.ServerCountAsync().AsTask().Result == nodeCount),
             "every node to be subscribed");
     }
 
@@ -30,7 +31,7 @@ public sealed class RedisClusterTests
         await using var redis = await RedisServerProcess.StartAsync();
         await using var a = await StartNodeAsync(redis);
         await using var b = await StartNodeAsync(redis);
-        await WaitForSubscriptionsAsync(a, b);
+        await WaitForSubscriptionsAsync(2, a, b);
         await using var client = await SocketIORawClient.OpenAsync(a);
         var (_, id) = await client.ConnectNamespaceAsync("/");
         await client.SendTextAsync("420[\"join\",\"r1\"]");

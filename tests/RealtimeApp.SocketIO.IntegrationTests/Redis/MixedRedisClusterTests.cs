@@ -1,0 +1,72 @@
+using System.Text.Json;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
+
+namespace RealtimeApp.SocketIO.IntegrationTests.Redis;
+
+/// <summary>
+/// A C# node and a Node socket.io 4.8 server with @socket.io/redis-adapter 8.3 (npm, pinned) on one real
+/// redis-server, plus a @socket.io/redis-emitter: broadcasts both ways (room and binary included), and the
+/// Node server's cluster operations — fetchSockets, socketsJoin/Leave, allRooms, disconnectSockets,
+/// serverCount — answered and applied by the C# node.
+/// </summary>
+public sealed class MixedRedisClusterTests
+{
+    [Fact]
+    public async Task A_CSharp_node_and_a_Node_node_share_broadcasts_rooms_and_cluster_operations()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var csharp = await RedisClusterTests.StartNodeAsync(redis);
+        await using var node = await NodePeerProcess.StartAsync("redis-cluster-peer.mjs", redis.Url);
+        await RedisClusterTests.WaitForSubscriptionsAsync(2, csharp);
+        Assert.Equal(2, (await node.SendAsync(new { op = "serverCount" })).GetProperty("count").GetInt32());
+
+        await using var client = await SocketIORawClient.OpenAsync(csharp);
+        var (_, id) = await client.ConnectNamespaceAsync("/");
+        await client.SendTextAsync("420[\"join\",\"r1\"]");
+        Assert.Equal("430[]", await client.ReceiveTextAsync());
+        var nodeClientId = (await node.SendAsync(new { op = "clientId" })).GetProperty("clientId").GetString()!;
+
+        // Node → C#: to a room, with binary; and from the emitter process.
+        await node.SendAsync(new { op = "emit", rooms = new[] { "r1" }, @event = "from-node",
+            args = JsonSerializer.Deserialize<JsonElement>("""[1,{"$bin":[1,2]}]""") });
+        Assert.Equal("""451-["from-node",1,{"_placeholder":true,"num":0}]""", await client.ReceiveTextAsync());
+        Assert.Equal([1, 2], (await client.ReceiveAsync()).Data);
+        await node.SendAsync(new { op = "emitterEmit", rooms = new[] { "r1" }, @event = "from-emitter", args = new[] { "e" } });
+        Assert.Equal("""42["from-emitter","e"]""", await client.ReceiveTextAsync());
+
+        // C# → Node: to everyone with binary, then to a room the Node client joined.
+        await node.SendAsync(new { op = "clientJoin", room = "r2" });
+        csharp.Io.Emit("from-csharp", "x", new byte[] { 9, 8 });
+        csharp.Io.To("r2").Emit("room-cs", 5);
+        csharp.Io.To("r1").Emit("not-for-node", 0);
+        var received = new List<string>();
+        await SocketIOTestServer.WaitUntilAsync(() =>
+        {
+            received.AddRange(node.SendAsync(new { op = "received" }).Result.GetProperty("received").EnumerateArray().Select(e => e.GetRawText()));
+            return received.Count >= 2;
+        }, "the Node client to receive the C# broadcasts");
+        Assert.Equal(["""{"event":"from-csharp","args":["x",{"$bin":[9,8]}]}""", """{"event":"room-cs","args":[5]}"""], received);
+        // The C# client got the first and third of those (its own node's broadcasts, delivered locally).
+        Assert.Equal("""451-["from-csharp","x",{"_placeholder":true,"num":0}]""", await client.ReceiveTextAsync());
+        Assert.Equal([9, 8], (await client.ReceiveAsync()).Data);
+        Assert.Equal("""42["not-for-node",0]""", await client.ReceiveTextAsync());
+
+        // Node's fetchSockets sees the C# socket with its rooms; allRooms includes the C# node's rooms.
+        var fetched = (await node.SendAsync(new { op = "fetch" })).GetProperty("sockets").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!);
+        Assert.Equal(new[] { id, nodeClientId }.Order(), fetched.Keys.Order());
+        Assert.Equal(new[] { id, "r1" }.Order(), fetched[id].GetProperty("rooms").EnumerateArray().Select(r => r.GetString()));
+        var rooms = (await node.SendAsync(new { op = "allRooms" })).GetProperty("rooms").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Contains("r1", rooms);
+        Assert.Contains("r2", rooms);
+
+        // Node's socketsJoin / socketsLeave reach the C# socket.
+        await node.SendAsync(new { op = "join", rooms = new[] { "r1" }, room = "r3" });
+        await SocketIOTestServer.WaitUntilAsync(() => csharp.Io.Of("/").Adapter.SocketRooms(id).Contains("r3"), "the C# socket to join r3");
+        await node.SendAsync(new { op = "leave", rooms = new[] { "r3" }, room = "r1" });
+        await SocketIOTestServer.WaitUntilAsync(() => !csharp.Io.Of("/").Adapter.SocketRooms(id).Contains("r1"), "the C# socket to leave r1");
+
+        // Node's disconnectSockets disconnects the C# socket (a DISCONNECT packet, then the server side).
+        await node.SendAsync(new { op = "disconnect", rooms = new[] { id } });
+        Assert.Equal("41", await client.ReceiveTextAsync());
+    }
+}
