@@ -123,9 +123,11 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
         {
             _subscriber.Publish(RedisChannel.Literal(channel), message, CommandFlags.FireAndForget);
         }
-        catch (RedisConnectionException)
+        catch (RedisConnectionException ex)
         {
-            // No connection right now: this message is lost for the other nodes (pub/sub keeps nothing).
+            // No connection right now: this message is lost for the other nodes (pub/sub keeps nothing);
+            // the connection events log the outage itself.
+            RedisAdapterLog.Ignored(_logger, channel, $"not published, Redis unavailable: {ex.FailureType}");
         }
     }
 

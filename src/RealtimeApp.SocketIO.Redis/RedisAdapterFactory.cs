@@ -29,6 +29,9 @@ internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory
         var configuration = ConfigurationOptions.Parse(_options.Configuration);
         // Start (and keep running) without Redis: local delivery works, the cluster joins when Redis is there.
         configuration.AbortOnConnectFail = false;
+        // While Redis is away a publish fails at once instead of queueing: broadcasts are live traffic, and
+        // a backlog would grow for as long as the outage lasts, then deliver stale events all at once.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         var redis = ConnectionMultiplexer.Connect(configuration);
         redis.ConnectionFailed += (_, e) => RedisAdapterLog.ConnectionLost(_logger, e.FailureType, e.Exception);
         redis.ConnectionRestored += (_, _) => RedisAdapterLog.ConnectionRestored(_logger);

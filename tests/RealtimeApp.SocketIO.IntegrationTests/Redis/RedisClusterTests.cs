@@ -10,8 +10,11 @@ namespace RealtimeApp.SocketIO.IntegrationTests.Redis;
 /// </summary>
 public sealed class RedisClusterTests
 {
+    /// <summary>A C# node on <paramref name="redis"/>; heartbeats far apart, so raw clients that read nothing for a while stay.</summary>
     internal static Task<SocketIOTestServer> StartNodeAsync(RedisServerProcess redis) =>
-        SocketIOTestServer.StartAsync(socketIO: s => s.AddRedisAdapter(o => o.Configuration = redis.Configuration));
+        SocketIOTestServer.StartAsync(
+            configureEngine: e => (e.PingInterval, e.PingTimeout) = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20)),
+            socketIO: s => s.AddRedisAdapter(o => o.Configuration = redis.Configuration));
 
     /// <summary>Waits until each C# node is subscribed and Redis counts <paramref name="nodeCount"/> nodes.</summary>
     internal static async Task WaitForSubscriptionsAsync(int nodeCount, params SocketIOTestServer[] nodes)
@@ -20,9 +23,19 @@ public sealed class RedisClusterTests
         {
             await ((RedisAdapter)node.Io.Of("/").Adapter).Subscribed;
         }
-        await SocketIOTestServer.WaitUntilAsync(
-            () => nodes.All(n => n.Io.Of("/").Adapter.ServerCountAsync().AsTask().Result == nodeCount),
-            "every node to be subscribed");
+        await SocketIOTestServer.WaitUntilAsync(() => nodes.All(n => ServerCount(n) == nodeCount), "every node to be subscribed");
+    }
+
+    private static int ServerCount(SocketIOTestServer node)
+    {
+        try
+        {
+            return node.Io.Of("/").Adapter.ServerCountAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+            return 0; // not reconnected yet
+        }
     }
 
     [Fact]
@@ -51,5 +64,34 @@ public sealed class RedisClusterTests
         b.Io.To(id).Emit("direct", "by id");
         Assert.Equal("""42["direct","by id"]""", await client.ReceiveTextAsync());
         Assert.Equal(2, await b.Io.Of("/").Adapter.ServerCountAsync());
+    }
+
+    [Fact]
+    public async Task When_Redis_goes_away_local_delivery_goes_on_and_cluster_delivery_resumes_when_it_returns()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var a = await StartNodeAsync(redis);
+        await using var b = await StartNodeAsync(redis);
+        await WaitForSubscriptionsAsync(2, a, b);
+        await using var onA = await SocketIORawClient.OpenAsync(a);
+        await onA.ConnectNamespaceAsync("/");
+        await using var onB = await SocketIORawClient.OpenAsync(b);
+        await onB.ConnectNamespaceAsync("/");
+
+        await redis.StopAsync();
+        await Task.Delay(500);
+        a.Io.Emit("during", "local only");
+        Assert.Equal("""42["during","local only"]""", await onA.ReceiveTextAsync());
+
+        await Task.Delay(2000);
+        await redis.StartAgainAsync();
+        // Each node reconnects on its own and re-subscribes; Redis counting both again means both are back.
+        await WaitForSubscriptionsAsync(2, a, b);
+
+        a.Io.Emit("after", "restart");
+        Assert.Equal("""42["after","restart"]""", await onA.ReceiveTextAsync());
+        Assert.Equal("""42["after","restart"]""", await onB.ReceiveTextAsync());
+        b.Io.Emit("back", "from b");
+        Assert.Equal("""42["back","from b"]""", await onA.ReceiveTextAsync());
     }
 }
