@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.SocketIO;
@@ -91,11 +90,6 @@ internal sealed partial class RedisAdapter
         }
     }
 
-    private void OnResponse(ChannelMessage message)
-    {
-        // Answers to requests made by this node: none are made yet (cluster-wide fetch and acks come next).
-    }
-
     private void ApplyRoomChange(JsonElement request, bool join)
     {
         var rooms = Strings(request, "rooms");
@@ -163,7 +157,7 @@ internal sealed partial class RedisAdapter
             json.WriteStartObject();
             json.WriteString("id"u8, socket.Id);
             json.WritePropertyName("handshake"u8);
-            WriteHandshake(json, socket.Handshake);
+            socket.Handshake.WriteTo(json);
             json.WriteStartArray("rooms"u8);
             foreach (var room in socket.Rooms)
             {
@@ -175,25 +169,6 @@ internal sealed partial class RedisAdapter
             json.WriteEndObject();
         }
         json.WriteEndArray();
-    }
-
-    private static void WriteHandshake(Utf8JsonWriter json, SocketHandshake handshake)
-    {
-        json.WriteStartObject();
-        json.WritePropertyName("headers"u8);
-        JsonSerializer.Serialize(json, handshake.Headers);
-        // Node's `new Date().toString()`, e.g. "Wed Nov 25 2026 02:55:00 GMT+0000 (Coordinated Universal Time)".
-        json.WriteString("time"u8, handshake.Time.UtcDateTime.ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", CultureInfo.InvariantCulture));
-        json.WriteString("address"u8, handshake.Address);
-        json.WriteBoolean("xdomain"u8, handshake.Headers.ContainsKey("origin"));
-        json.WriteBoolean("secure"u8, handshake.Secure);
-        json.WriteNumber("issued"u8, handshake.Time.ToUnixTimeMilliseconds());
-        json.WriteString("url"u8, handshake.Url);
-        json.WritePropertyName("query"u8);
-        JsonSerializer.Serialize(json, handshake.Query);
-        json.WritePropertyName("auth"u8);
-        handshake.Auth.WriteTo(json);
-        json.WriteEndObject();
     }
 
     /// <summary>Answers on the common response channel (every node listens there): <c>{requestId, …}</c>.</summary>

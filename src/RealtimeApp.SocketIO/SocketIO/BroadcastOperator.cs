@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RealtimeApp.SocketIO.SocketIO.Adapters;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
@@ -126,20 +127,40 @@ public sealed class BroadcastOperator
         }
     }
 
-    /// <summary>The targeted sockets on this node.</summary>
+    /// <summary>The targeted sockets on this node (see <see cref="FetchSocketsAsync"/> for the whole cluster).</summary>
     public IReadOnlyList<SocketContext> FetchSockets() =>
         [.. _ns.Adapter.Sockets(_options).Select(_ns.FindSocket).OfType<SocketContext>()];
 
-    /// <summary>Makes every targeted socket join <paramref name="rooms"/>.</summary>
+    /// <summary>
+    /// The targeted sockets on every node (Node's <c>fetchSockets</c>): this node's, then those the other
+    /// nodes report (with a cluster adapter; unless <see cref="Local"/>).
+    /// </summary>
+    /// <exception cref="TimeoutException">A node did not answer within the adapter's request timeout.</exception>
+    public async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync()
+    {
+        var local = FetchSockets().Select(s => new RemoteSocket(_ns, s.Id, s.Rooms,
+            JsonSerializer.SerializeToElement(s.Data, SocketPayload.DefaultOptions), s.Handshake.ToJson(), s)).ToList();
+        if (_options.Local)
+        {
+            return local;
+        }
+        return [.. local, .. await _ns.Adapter.FetchRemoteSocketsAsync(_options)];
+    }
+
+    /// <summary>Makes every targeted socket join <paramref name="rooms"/>, on every node.</summary>
     public void SocketsJoin(params string[] rooms)
     {
         foreach (var id in _ns.Adapter.Sockets(_options))
         {
             _ns.Adapter.AddAll(id, rooms);
         }
+        if (!_options.Local)
+        {
+            _ns.Adapter.AddRemoteSockets(_options, rooms);
+        }
     }
 
-    /// <summary>Makes every targeted socket leave <paramref name="rooms"/>.</summary>
+    /// <summary>Makes every targeted socket leave <paramref name="rooms"/>, on every node.</summary>
     public void SocketsLeave(params string[] rooms)
     {
         foreach (var id in _ns.Adapter.Sockets(_options))
@@ -149,14 +170,22 @@ public sealed class BroadcastOperator
                 _ns.Adapter.Delete(id, room);
             }
         }
+        if (!_options.Local)
+        {
+            _ns.Adapter.DeleteRemoteSockets(_options, rooms);
+        }
     }
 
-    /// <summary>Disconnects every targeted socket (and its whole connection when <paramref name="close"/>).</summary>
+    /// <summary>Disconnects every targeted socket, on every node (and its whole connection when <paramref name="close"/>).</summary>
     public void DisconnectSockets(bool close = false)
     {
         foreach (var socket in FetchSockets())
         {
             socket.Disconnect(close);
+        }
+        if (!_options.Local)
+        {
+            _ns.Adapter.DisconnectRemoteSockets(_options, close);
         }
     }
 

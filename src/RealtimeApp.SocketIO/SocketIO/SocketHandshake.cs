@@ -29,4 +29,39 @@ public sealed class SocketHandshake(EngineHandshakeRequest request, JsonElement 
 
     /// <summary>The CONNECT payload (<c>{}</c> when the client sent none).</summary>
     public JsonElement Auth => auth;
+
+    /// <summary>
+    /// The handshake as Node's <c>socket.handshake</c> serializes (what a cluster's <c>fetchSockets</c> carries):
+    /// <c>headers, time, address, xdomain, secure, issued, url, query, auth</c>.
+    /// </summary>
+    public JsonElement ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Protocol.SocketPayload.DefaultOptions.Encoder }))
+        {
+            WriteTo(json);
+        }
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+    }
+
+    /// <inheritdoc cref="ToJson"/>
+    public void WriteTo(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WritePropertyName("headers"u8);
+        JsonSerializer.Serialize(json, Headers);
+        // Node's `new Date().toString()`, e.g. "Wed Nov 25 2026 02:55:00 GMT+0000 (Coordinated Universal Time)".
+        json.WriteString("time"u8, Time.UtcDateTime.ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'",
+            System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteString("address"u8, Address);
+        json.WriteBoolean("xdomain"u8, Headers.ContainsKey("origin"));
+        json.WriteBoolean("secure"u8, Secure);
+        json.WriteNumber("issued"u8, Time.ToUnixTimeMilliseconds());
+        json.WriteString("url"u8, Url);
+        json.WritePropertyName("query"u8);
+        JsonSerializer.Serialize(json, Query);
+        json.WritePropertyName("auth"u8);
+        Auth.WriteTo(json);
+        json.WriteEndObject();
+    }
 }

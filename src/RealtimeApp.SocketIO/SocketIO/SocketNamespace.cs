@@ -95,8 +95,11 @@ public sealed class SocketNamespace
     /// <summary>Targets every socket, waiting at most <paramref name="timeout"/> for acks.</summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new BroadcastOperator(this).Timeout(timeout);
 
-    /// <summary>Every socket of the namespace on this node (Node's <c>namespace.fetchSockets()</c>).</summary>
+    /// <summary>Every socket of the namespace on this node (see <see cref="FetchSocketsAsync"/> for the cluster).</summary>
     public IReadOnlyList<SocketContext> FetchSockets() => new BroadcastOperator(this).FetchSockets();
+
+    /// <summary>Every socket of the namespace on every node (with a cluster adapter), see <see cref="BroadcastOperator.FetchSocketsAsync"/>.</summary>
+    public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => new BroadcastOperator(this).FetchSocketsAsync();
 
     /// <summary>Makes every socket of the namespace join <paramref name="rooms"/>.</summary>
     public void SocketsJoin(params string[] rooms) => new BroadcastOperator(this).SocketsJoin(rooms);

@@ -65,6 +65,14 @@ public sealed class MixedRedisClusterTests
         await node.SendAsync(new { op = "leave", rooms = new[] { "r3" }, room = "r1" });
         await SocketIOTestServer.WaitUntilAsync(() => !csharp.Io.Of("/").Adapter.SocketRooms(id).Contains("r1"), "the C# socket to leave r1");
 
+        // The C# node's cluster operations reach the Node server's client.
+        var everyone = await csharp.Io.Sockets.FetchSocketsAsync();
+        Assert.Equal(new[] { id, nodeClientId }.Order(), everyone.Select(s => s.Id).Order());
+        Assert.Equal(new[] { nodeClientId, "r2" }.Order(), everyone.Single(s => s.Id == nodeClientId).Rooms.Order());
+        csharp.Io.Sockets.In(nodeClientId).SocketsJoin("from-csharp");
+        await SocketIOTestServer.WaitUntilAsync(() => node.SendAsync(new { op = "fetch", rooms = new[] { "from-csharp" } }).Result
+            .GetProperty("sockets").GetArrayLength() == 1, "the Node client to join the room");
+
         // Node's disconnectSockets disconnects the C# socket (a DISCONNECT packet, then the server side).
         await node.SendAsync(new { op = "disconnect", rooms = new[] { id } });
         Assert.Equal("41", await client.ReceiveTextAsync());

@@ -67,6 +67,43 @@ public sealed class RedisClusterTests
     }
 
     [Fact]
+    public async Task FetchSockets_SocketsJoin_SocketsLeave_and_DisconnectSockets_span_both_nodes()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var a = await StartNodeAsync(redis);
+        await using var b = await StartNodeAsync(redis);
+        await WaitForSubscriptionsAsync(2, a, b);
+        await using var onA = await SocketIORawClient.OpenAsync(a);
+        var (_, idA) = await onA.ConnectNamespaceAsync("/");
+        await using var onB = await SocketIORawClient.OpenAsync(b);
+        var (_, idB) = await onB.ConnectNamespaceAsync("/");
+        b.Socket(idB).Data["name"] = "on-b";
+
+        var all = await a.Io.Sockets.To(idA, idB).FetchSocketsAsync();
+        Assert.Equal(new[] { idA, idB }.Order(), all.Select(s => s.Id).Order());
+        var remote = all.Single(s => s.Id == idB);
+        Assert.Null(remote.Local);
+        Assert.Equal("on-b", remote.Data.GetProperty("name").GetString());
+        Assert.Equal([idB], remote.Rooms);
+        Assert.Equal("{}", remote.Handshake.GetProperty("auth").GetRawText());
+        Assert.Same(a.Socket(idA), all.Single(s => s.Id == idA).Local);
+        Assert.Equal([idA], (await a.Io.Sockets.Local.FetchSocketsAsync()).Select(s => s.Id));
+
+        a.Io.Sockets.SocketsJoin("both");
+        await SocketIOTestServer.WaitUntilAsync(() => b.Io.Of("/").Adapter.SocketRooms(idB).Contains("both"), "b's socket to join");
+        Assert.Contains("both", a.Io.Of("/").Adapter.SocketRooms(idA));
+        remote.Emit("to-remote", 1);
+        Assert.Equal("""42["to-remote",1]""", await onB.ReceiveTextAsync());
+        a.Io.Sockets.In("both").SocketsLeave("both");
+        await SocketIOTestServer.WaitUntilAsync(() => !b.Io.Of("/").Adapter.SocketRooms(idB).Contains("both"), "b's socket to leave");
+
+        a.Io.Sockets.In(idB).DisconnectSockets();
+        Assert.Equal("41", await onB.ReceiveTextAsync());
+        Assert.Equal(DisconnectReason.ServerNamespaceDisconnect, await b.WaitForDisconnectAsync(idB));
+        Assert.True(a.Socket(idA).Connected);
+    }
+
+    [Fact]
     public async Task When_Redis_goes_away_local_delivery_goes_on_and_cluster_delivery_resumes_when_it_returns()
     {
         await using var redis = await RedisServerProcess.StartAsync();

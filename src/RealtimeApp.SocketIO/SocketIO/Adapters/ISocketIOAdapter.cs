@@ -29,6 +29,32 @@ public interface ISocketIOAdapter
     /// <summary>Sends the already-encoded <paramref name="packet"/> to every selected socket; returns how many.</summary>
     int Broadcast(OutgoingPacket packet, BroadcastOptions options);
 
+    // Cluster operations: what the other nodes must do for a server-side operation. The local part is done
+    // by the caller (BroadcastOperator); single-node adapters have nothing to add (the defaults).
+
+    /// <summary>Makes the selected sockets on the other nodes join <paramref name="rooms"/> (Node's <c>addSockets</c>).</summary>
+    void AddRemoteSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+    }
+
+    /// <summary>Makes the selected sockets on the other nodes leave <paramref name="rooms"/> (Node's <c>delSockets</c>).</summary>
+    void DeleteRemoteSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+    }
+
+    /// <summary>Disconnects the selected sockets on the other nodes (Node's <c>disconnectSockets</c>).</summary>
+    void DisconnectRemoteSockets(BroadcastOptions options, bool close)
+    {
+    }
+
+    /// <summary>
+    /// The selected sockets on the other nodes (Node's <c>fetchSockets</c>, remote part), waiting for every
+    /// node's answer.
+    /// </summary>
+    /// <exception cref="TimeoutException">A node did not answer in time.</exception>
+    Task<IReadOnlyList<RemoteSocket>> FetchRemoteSocketsAsync(BroadcastOptions options) =>
+        Task.FromResult<IReadOnlyList<RemoteSocket>>([]);
+
     /// <summary>
     /// Connection state recovery: keeps the state of a socket that lost its connection (Node's
     /// <c>persistSession</c>). Adapters that cannot recover sessions ignore it (the default).

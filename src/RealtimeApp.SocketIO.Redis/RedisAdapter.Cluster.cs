@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO.SocketIO.Adapters;
+using RealtimeApp.SocketIO.SocketIO.Protocol;
+using StackExchange.Redis;
+
+namespace RealtimeApp.SocketIO.Redis;
+
+// Cluster operations this node starts: the other nodes' share of socketsJoin/Leave, disconnectSockets and
+// fetchSockets, as @socket.io/redis-adapter requests (JSON on {key}-request#{nsp}#). Answers come on the
+// response channels and are matched by requestId; a request waits for ServerCount - 1 of them.
+internal sealed partial class RedisAdapter
+{
+    private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
+
+    private sealed class PendingRequest(int expected)
+    {
+        public List<JsonElement> Responses { get; } = [];
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Add(JsonElement response)
+        {
+            lock (Responses)
+            {
+                Responses.Add(response);
+                if (Responses.Count >= expected)
+                {
+                    Done.TrySetResult();
+                }
+            }
+        }
+    }
+
+    public void AddRemoteSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
+        PublishRequest(RequestType.RemoteJoin, null, json => { WriteSelection(json, options); WriteStrings(json, "rooms", rooms); });
+
+    public void DeleteRemoteSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
+        PublishRequest(RequestType.RemoteLeave, null, json => { WriteSelection(json, options); WriteStrings(json, "rooms", rooms); });
+
+    public void DisconnectRemoteSockets(BroadcastOptions options, bool close) =>
+        PublishRequest(RequestType.RemoteDisconnect, null, json => { WriteSelection(json, options); json.WriteBoolean("close"u8, close); });
+
+    public async Task<IReadOnlyList<RemoteSocket>> FetchRemoteSocketsAsync(BroadcastOptions options)
+    {
+        var responses = await RequestAsync(RequestType.RemoteFetch, json => WriteSelection(json, options), "fetchSockets");
+        var sockets = new List<RemoteSocket>();
+        foreach (var response in responses)
+        {
+            foreach (var socket in response.GetProperty("sockets").EnumerateArray())
+            {
+                var rooms = new HashSet<string>(socket.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()!), StringComparer.Ordinal);
+                sockets.Add(new RemoteSocket(_ns, socket.GetProperty("id").GetString()!, rooms,
+                    socket.TryGetProperty("data", out var data) ? data.Clone() : default,
+                    socket.TryGetProperty("handshake", out var handshake) ? handshake.Clone() : default, local: null));
+            }
+        }
+        return sockets;
+    }
+
+    /// <summary>Publishes a request and waits for one answer per other node (none to wait for on a one-node cluster).</summary>
+    private async Task<List<JsonElement>> RequestAsync(RequestType type, Action<Utf8JsonWriter> body, string operation)
+    {
+        var expected = await ServerCountAsync() - 1;
+        if (expected <= 0)
+        {
+            return [];
+        }
+        var requestId = NewUid();
+        var pending = new PendingRequest(expected);
+        _pending[requestId] = pending;
+        try
+        {
+            PublishRequest(type, requestId, body);
+            await pending.Done.Task.WaitAsync(Options.RequestsTimeout);
+            lock (pending.Responses)
+            {
+                return [.. pending.Responses];
+            }
+        }
+        catch (TimeoutException)
+        {
+            // Node's message for the same situation.
+            throw new TimeoutException($"timeout reached while waiting for {operation} response");
+        }
+        finally
+        {
+            _pending.TryRemove(requestId, out _);
+        }
+    }
+
+    private void OnResponse(ChannelMessage message)
+    {
+        var bytes = (byte[])message.Message!;
+        if (bytes.Length == 0 || bytes[0] != (byte)'{')
+        {
+            return; // msgpack answers belong to broadcasts with acks, which this node does not start yet
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String
+                && _pending.TryGetValue(id.GetString()!, out var pending))
+            {
+                pending.Add(document.RootElement.Clone());
+            }
+        }
+        catch (JsonException ex)
+        {
+            RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
+        }
+    }
+
+    private void PublishRequest(RequestType type, string? requestId, Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketPayload.DefaultOptions.Encoder }))
+        {
+            json.WriteStartObject();
+            json.WriteString("uid"u8, Uid);
+            if (requestId is not null)
+            {
+                json.WriteString("requestId"u8, requestId);
+            }
+            json.WriteNumber("type"u8, (int)type);
+            body(json);
+            json.WriteEndObject();
+        }
+        Publish(_channels.Request, buffer.WrittenSpan.ToArray());
+    }
+
+    private static void WriteSelection(Utf8JsonWriter json, BroadcastOptions options)
+    {
+        json.WriteStartObject("opts"u8);
+        WriteStrings(json, "rooms", options.Rooms);
+        WriteStrings(json, "except", options.Except);
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyCollection<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+        json.WriteEndArray();
+    }
+}
