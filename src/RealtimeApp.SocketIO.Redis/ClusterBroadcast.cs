@@ -19,34 +19,36 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
     /// <summary>Encodes a local broadcast for the other nodes.</summary>
     public static byte[] Encode(string uid, string nsp, OutgoingPacket packet, BroadcastOptions options)
     {
-        var (data, attachments) = EventData(packet);
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.Write(uid);
+        WritePacket(ref writer, nsp, packet);
+        WriteOptions(ref writer, options, timeout: null);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
 
-        writer.WriteMapHeader(3);
-        writer.Write("type");
-        writer.Write((int)SocketPacketType.Event);
-        writer.Write("data");
-        MessagePackJson.Write(ref writer, data, attachments);
-        writer.Write("nsp");
-        writer.Write(nsp);
-
+    /// <summary><c>{rooms, except, flags}</c>; flags carry <c>volatile</c> and, for acks, <c>timeout</c> in ms.</summary>
+    internal static void WriteOptions(ref MessagePackWriter writer, BroadcastOptions options, TimeSpan? timeout)
+    {
         writer.WriteMapHeader(3);
         writer.Write("rooms");
         WriteStrings(ref writer, options.Rooms);
         writer.Write("except");
         WriteStrings(ref writer, options.Except);
         writer.Write("flags");
-        writer.WriteMapHeader(options.Volatile ? 1 : 0);
+        writer.WriteMapHeader((options.Volatile ? 1 : 0) + (timeout is null ? 0 : 1));
         if (options.Volatile)
         {
             writer.Write("volatile");
             writer.Write(true);
         }
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        if (timeout is { } ms)
+        {
+            writer.Write("timeout");
+            writer.Write((long)ms.TotalMilliseconds);
+        }
     }
 
     /// <summary>Decodes a published broadcast; null when it is not one (then it is ignored, as Node does).</summary>
@@ -60,25 +62,8 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
                 return null;
             }
             var uid = reader.ReadString() ?? "";
-            string nsp = "/";
-            byte[]? json = null;
             var attachments = new List<ReadOnlyMemory<byte>>();
-            var packetEntries = reader.ReadMapHeader();
-            for (var i = 0; i < packetEntries; i++)
-            {
-                switch (reader.ReadString())
-                {
-                    case "data":
-                        json = ReadJson(ref reader, attachments);
-                        break;
-                    case "nsp":
-                        nsp = reader.ReadString() ?? "/";
-                        break;
-                    default:
-                        reader.Skip(); // type (always EVENT for a broadcast), id (only for acks: not here)
-                        break;
-                }
-            }
+            var (nsp, json) = ReadPacket(ref reader, attachments);
             var options = reader.End ? new BroadcastOptions() : ReadOptions(ref reader);
             return json is null ? null : new ClusterBroadcast(uid, nsp, json, attachments, options);
         }
@@ -95,6 +80,43 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
     /// <summary>The packet to hand to local sockets (BINARY_EVENT when it carries bytes).</summary>
     public OutgoingPacket ToPacket() => OutgoingPacket.Create(
         Attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event, Namespace, null, Json, Attachments);
+
+    /// <summary>A packet map <c>{type, data, nsp}</c>: its namespace and its data as JSON (null without data).</summary>
+    internal static (string Namespace, byte[]? Json) ReadPacket(ref MessagePackReader reader, List<ReadOnlyMemory<byte>> attachments)
+    {
+        var nsp = "/";
+        byte[]? json = null;
+        var entries = reader.ReadMapHeader();
+        for (var i = 0; i < entries; i++)
+        {
+            switch (reader.ReadString())
+            {
+                case "data":
+                    json = ReadJson(ref reader, attachments);
+                    break;
+                case "nsp":
+                    nsp = reader.ReadString() ?? "/";
+                    break;
+                default:
+                    reader.Skip(); // type (EVENT for a broadcast), id (never across nodes)
+                    break;
+            }
+        }
+        return (nsp, json);
+    }
+
+    /// <summary>Writes a packet map <c>{type: 2, data: [event, ...args], nsp}</c> for <paramref name="packet"/>.</summary>
+    internal static void WritePacket(ref MessagePackWriter writer, string nsp, OutgoingPacket packet)
+    {
+        var (data, attachments) = EventData(packet);
+        writer.WriteMapHeader(3);
+        writer.Write("type");
+        writer.Write((int)SocketPacketType.Event);
+        writer.Write("data");
+        MessagePackJson.Write(ref writer, data, attachments);
+        writer.Write("nsp");
+        writer.Write(nsp);
+    }
 
     internal static byte[] ReadJson(ref MessagePackReader reader, List<ReadOnlyMemory<byte>> attachments)
     {

@@ -93,12 +93,16 @@ internal sealed partial class RedisAdapter
     private void OnResponse(ChannelMessage message)
     {
         var bytes = (byte[])message.Message!;
-        if (bytes.Length == 0 || bytes[0] != (byte)'{')
+        if (bytes.Length == 0)
         {
-            return; // msgpack answers belong to broadcasts with acks, which this node does not start yet
+            return;
         }
         try
         {
+            if (TryHandleAckResponse(bytes))
+            {
+                return;
+            }
             using var document = JsonDocument.Parse(bytes);
             if (document.RootElement.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String
                 && _pending.TryGetValue(id.GetString()!, out var pending))
@@ -106,7 +110,8 @@ internal sealed partial class RedisAdapter
                 pending.Add(document.RootElement.Clone());
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or MessagePack.MessagePackSerializationException or EndOfStreamException
+            or KeyNotFoundException or InvalidOperationException)
         {
             RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
         }

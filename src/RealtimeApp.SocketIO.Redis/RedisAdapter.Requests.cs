@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using MessagePack;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.SocketIO;
 using RealtimeApp.SocketIO.SocketIO.Adapters;
@@ -30,11 +31,21 @@ internal sealed partial class RedisAdapter
     private void OnRequestAsync(ChannelMessage message)
     {
         var bytes = (byte[])message.Message!;
-        if (bytes.Length == 0 || bytes[0] != (byte)'{')
+        if (bytes.Length == 0)
         {
-            // msgpack requests are broadcasts with acks (type 7), not answered yet: the requester times out
-            // on this node's share, as it would with a node that has no such clients.
-            RedisAdapterLog.Ignored(_logger, message.Channel.ToString(), "msgpack request");
+            return;
+        }
+        if (bytes[0] != (byte)'{')
+        {
+            // The one msgpack request: a broadcast with acks (it may carry binary).
+            try
+            {
+                OnBroadcastWithAckRequest(bytes);
+            }
+            catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or JsonException)
+            {
+                RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
+            }
             return;
         }
         try
@@ -172,14 +183,16 @@ internal sealed partial class RedisAdapter
     }
 
     /// <summary>Answers on the common response channel (every node listens there): <c>{requestId, …}</c>.</summary>
-    private void Respond(JsonElement request, Action<Utf8JsonWriter> body)
+    private void Respond(JsonElement request, Action<Utf8JsonWriter> body) =>
+        Respond(request.GetProperty("requestId").GetString()!, body);
+
+    private void Respond(string requestId, Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketPayload.DefaultOptions.Encoder }))
         {
             json.WriteStartObject();
-            json.WritePropertyName("requestId"u8);
-            request.GetProperty("requestId").WriteTo(json);
+            json.WriteString("requestId"u8, requestId);
             body(json);
             json.WriteEndObject();
         }

@@ -1,7 +1,8 @@
 // A Node socket.io 4.8 server with @socket.io/redis-adapter 8.x on <redis url>, plus a socket.io-client
 // connected to it and a @socket.io/redis-emitter: the Node side of the mixed-cluster tests. It prints
 // {"event":"ready","port":…} once listening, then reads one JSON command per line on stdin and prints
-// {"id":…, …result} for each (binary values travel as {"$bin":[bytes]} both ways).
+// {"id":…, …result} for each (binary values travel as {"$bin":[bytes]} both ways). Its client answers any
+// event that asks for an ack with {from: "node", got: [args]}.
 //
 //   node redis-cluster-peer.mjs <redis url>
 import { createServer } from "node:http";
@@ -42,7 +43,10 @@ const port = http.address().port;
 // One client of this Node server; it records every event it receives.
 const received = [];
 const client = connectClient(`http://127.0.0.1:${port}`, { transports: ["websocket"], forceNew: true, reconnection: false });
-client.onAny((event, ...args) => received.push({ event, args: encode(args) }));
+client.onAny((event, ...args) => {
+  if (typeof args.at(-1) === "function") args.pop()({ from: "node", got: encode(args) }); // a broadcast with acks
+  received.push({ event, args: encode(args) });
+});
 await new Promise((resolve) => client.once("connect", resolve));
 
 const emitter = new Emitter(emitterClient);
@@ -56,6 +60,9 @@ const target = (op, source = io) => {
 const operations = {
   emit: async (op) => void target(op).emit(op.event, ...decode(op.args ?? [])),
   emitterEmit: async (op) => void target(op, emitter).emit(op.event, ...decode(op.args ?? [])),
+  emitWithAck: async (op) => ({
+    responses: encode(await target(op).timeout(op.timeout ?? 5000).emitWithAck(op.event, ...decode(op.args ?? []))),
+  }),
   fetch: async (op) => ({
     sockets: (await target(op).fetchSockets()).map((s) => ({ id: s.id, rooms: [...s.rooms].sort(), data: s.data, auth: s.handshake.auth })),
   }),

@@ -62,25 +62,21 @@ public sealed class BroadcastOperator
     public async Task<SocketArguments[]> EmitWithAckAsync(string eventName, params object?[] args)
     {
         ReservedEvents.Check(eventName);
+        var timeout = _timeout ?? _ns.Server.Options.DefaultAckTimeout;
+        var collector = new BroadcastAckCollector();
+        if (!_options.Local)
+        {
+            // The other nodes give each client an ack id of their own, so theirs goes without one.
+            _ns.Adapter.BroadcastWithRemoteAcks(OutgoingPacket.Event(_ns.Name, eventName, args), _options, timeout,
+                collector.OnClientCount, collector.OnAck);
+        }
+
         var id = _ns.NextAckId();
         var packet = OutgoingPacket.Event(_ns.Name, eventName, args, id);
-        var responses = new List<SocketArguments>();
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var targets = FetchSockets();
-        var expected = 0;
         foreach (var socket in targets)
         {
-            socket.ExpectAck(id, answer =>
-            {
-                lock (responses)
-                {
-                    responses.Add(new SocketArguments(answer, offset: 0));
-                    if (responses.Count == expected)
-                    {
-                        done.TrySetResult();
-                    }
-                }
-            });
+            socket.ExpectAck(id, answer => collector.OnAck(new SocketArguments(answer, offset: 0)));
         }
         var reached = 0;
         foreach (var socket in targets)
@@ -94,25 +90,16 @@ public sealed class BroadcastOperator
                 socket.ForgetAck(id);
             }
         }
-        lock (responses)
-        {
-            expected = reached;
-            if (responses.Count >= reached)
-            {
-                done.TrySetResult();
-            }
-        }
+        collector.OnClientCount(reached);
+        collector.SetNodeCount(_options.Local ? 1 : await NodeCountAsync());
 
         try
         {
-            await done.Task.WaitAsync(_timeout ?? _ns.Server.Options.DefaultAckTimeout, _ns.Server.Time);
+            await collector.Done.Task.WaitAsync(timeout, _ns.Server.Time);
         }
         catch (TimeoutException)
         {
-            lock (responses)
-            {
-                throw new BroadcastAckTimeoutException([.. responses], reached);
-            }
+            throw new BroadcastAckTimeoutException(collector.Responses, collector.ExpectedClients);
         }
         finally
         {
@@ -121,9 +108,19 @@ public sealed class BroadcastOperator
                 socket.ForgetAck(id);
             }
         }
-        lock (responses)
+        return collector.Responses;
+    }
+
+    private async Task<int> NodeCountAsync()
+    {
+        try
         {
-            return [.. responses];
+            return await _ns.Adapter.ServerCountAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The cluster cannot be asked (e.g. Redis is away): wait for this node's clients only.
+            return 1;
         }
     }
 

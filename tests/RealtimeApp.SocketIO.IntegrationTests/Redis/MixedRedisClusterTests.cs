@@ -73,6 +73,17 @@ public sealed class MixedRedisClusterTests
         await SocketIOTestServer.WaitUntilAsync(() => node.SendAsync(new { op = "fetch", rooms = new[] { "from-csharp" } }).Result
             .GetProperty("sockets").GetArrayLength() == 1, "the Node client to join the room");
 
+        // Broadcasts with acks, both ways: each side collects the other side's client's answer.
+        await node.SendAsync(new { op = "received" }); // clear what the Node client got so far
+        var asking = csharp.Io.Sockets.Timeout(TimeSpan.FromSeconds(10)).EmitWithAckAsync("poll", "p1");
+        await RedisClusterTests.AnswerAsync(client, "\"from-csharp\"");
+        var answers = await asking;
+        Assert.Equal(["\"from-csharp\"", """{"from":"node","got":["p1"]}"""], answers.Select(r => r[0].GetRawText()).Order());
+        var nodeAsking = node.SendAsync(new { op = "emitWithAck", @event = "poll", args = new[] { "p1" } });
+        await RedisClusterTests.AnswerAsync(client, "\"csharp-answer\"");
+        var nodeAnswers = (await nodeAsking).GetProperty("responses").EnumerateArray().Select(r => r.GetRawText()).Order();
+        Assert.Equal(["\"csharp-answer\"", """{"from":"node","got":["p1"]}"""], nodeAnswers);
+
         // Node's disconnectSockets disconnects the C# socket (a DISCONNECT packet, then the server side).
         await node.SendAsync(new { op = "disconnect", rooms = new[] { id } });
         Assert.Equal("41", await client.ReceiveTextAsync());

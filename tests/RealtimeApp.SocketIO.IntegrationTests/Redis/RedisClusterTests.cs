@@ -104,6 +104,35 @@ public sealed class RedisClusterTests
     }
 
     [Fact]
+    public async Task A_broadcast_with_acks_collects_the_answers_of_clients_on_both_nodes()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var a = await StartNodeAsync(redis);
+        await using var b = await StartNodeAsync(redis);
+        await WaitForSubscriptionsAsync(2, a, b);
+        await using var onA = await SocketIORawClient.OpenAsync(a);
+        await onA.ConnectNamespaceAsync("/");
+        await using var onB = await SocketIORawClient.OpenAsync(b);
+        await onB.ConnectNamespaceAsync("/");
+
+        var asking = a.Io.Sockets.Timeout(TimeSpan.FromSeconds(10)).EmitWithAckAsync("poll", "p1");
+        await AnswerAsync(onA, "\"from-a\"");
+        await AnswerAsync(onB, "{\"from\":\"b\"}");
+
+        var responses = await asking;
+        Assert.Equal(["\"from-a\"", "{\"from\":\"b\"}"], responses.Select(r => r[0].GetRawText()).Order());
+    }
+
+    /// <summary>Reads <c>42&lt;id&gt;["poll","p1"]</c> and answers its ack id with <paramref name="json"/>.</summary>
+    internal static async Task AnswerAsync(SocketIORawClient client, string json)
+    {
+        var text = await client.ReceiveTextAsync();
+        var match = System.Text.RegularExpressions.Regex.Match(text, """^42(\d+)\["poll","p1"\]$""");
+        Assert.True(match.Success, text);
+        await client.SendTextAsync($"43{match.Groups[1].Value}[{json}]");
+    }
+
+    [Fact]
     public async Task When_Redis_goes_away_local_delivery_goes_on_and_cluster_delivery_resumes_when_it_returns()
     {
         await using var redis = await RedisServerProcess.StartAsync();

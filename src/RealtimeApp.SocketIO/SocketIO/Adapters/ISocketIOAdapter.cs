@@ -48,6 +48,17 @@ public interface ISocketIOAdapter
     }
 
     /// <summary>
+    /// The other nodes' share of a broadcast with acks (Node's <c>broadcastWithAck</c>, remote part): each node
+    /// reports how many clients it reached through <paramref name="onClientCount"/>, and each client's answer
+    /// (its first argument) comes through <paramref name="onAck"/>, until <paramref name="timeout"/>.
+    /// <paramref name="packet"/> has no ack id: each node gives its own.
+    /// </summary>
+    void BroadcastWithRemoteAcks(OutgoingPacket packet, BroadcastOptions options, TimeSpan timeout,
+        Action<int> onClientCount, Action<SocketArguments> onAck)
+    {
+    }
+
+    /// <summary>
     /// The selected sockets on the other nodes (Node's <c>fetchSockets</c>, remote part), waiting for every
     /// node's answer.
     /// </summary>
