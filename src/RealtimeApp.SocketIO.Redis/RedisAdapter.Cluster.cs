@@ -59,8 +59,29 @@ internal sealed partial class RedisAdapter
         return sockets;
     }
 
+    public async Task<JsonElement[]> ServerSideEmitAsync(string eventName, object?[] args, TimeSpan? timeout)
+    {
+        void Data(Utf8JsonWriter json)
+        {
+            json.WritePropertyName("data"u8);
+            JsonSerializer.Serialize(json, (object?[])[eventName, .. args], SocketPayload.DefaultOptions);
+        }
+        if (timeout is null)
+        {
+            PublishRequest(RequestType.ServerSideEmit, null, Data);
+            return [];
+        }
+        var responses = await RequestAsync(RequestType.ServerSideEmit, Data, timeout.Value,
+            (received, expected) => $"timeout reached: only {received} responses received out of {expected}");
+        return [.. responses.Select(r => r.TryGetProperty("data", out var data) ? data : default)];
+    }
+
     /// <summary>Publishes a request and waits for one answer per other node (none to wait for on a one-node cluster).</summary>
-    private async Task<List<JsonElement>> RequestAsync(RequestType type, Action<Utf8JsonWriter> body, string operation)
+    private Task<List<JsonElement>> RequestAsync(RequestType type, Action<Utf8JsonWriter> body, string operation) =>
+        RequestAsync(type, body, Options.RequestsTimeout, (_, _) => $"timeout reached while waiting for {operation} response");
+
+    private async Task<List<JsonElement>> RequestAsync(RequestType type, Action<Utf8JsonWriter> body, TimeSpan timeout,
+        Func<int, int, string> timeoutMessage)
     {
         var expected = await ServerCountAsync() - 1;
         if (expected <= 0)
@@ -73,7 +94,7 @@ internal sealed partial class RedisAdapter
         try
         {
             PublishRequest(type, requestId, body);
-            await pending.Done.Task.WaitAsync(Options.RequestsTimeout);
+            await pending.Done.Task.WaitAsync(timeout);
             lock (pending.Responses)
             {
                 return [.. pending.Responses];
@@ -81,8 +102,12 @@ internal sealed partial class RedisAdapter
         }
         catch (TimeoutException)
         {
-            // Node's message for the same situation.
-            throw new TimeoutException($"timeout reached while waiting for {operation} response");
+            int received;
+            lock (pending.Responses)
+            {
+                received = pending.Responses.Count;
+            }
+            throw new TimeoutException(timeoutMessage(received, expected)); // Node's messages
         }
         finally
         {

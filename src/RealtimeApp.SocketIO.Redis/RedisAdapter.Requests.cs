@@ -89,9 +89,11 @@ internal sealed partial class RedisAdapter
                 case RequestType.RemoteFetch:
                     Respond(request, (json) => WriteFetchedSockets(json, Selection(request)));
                     break;
+                case RequestType.ServerSideEmit:
+                    OnServerSideEmit(request);
+                    break;
                 default:
-                    // SERVER_SIDE_EMIT: this server has no server-side listeners API yet; responses to our
-                    // own requests come on the response channels.
+                    // Answers to our own requests come on the response channels, not here.
                     break;
             }
         }
@@ -99,6 +101,25 @@ internal sealed partial class RedisAdapter
         {
             RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
         }
+    }
+
+    private void OnServerSideEmit(JsonElement request)
+    {
+        var data = request.GetProperty("data");
+        var arguments = JsonSerializer.SerializeToElement(data.EnumerateArray().Skip(1));
+        Action<object?>? ack = null;
+        if (request.TryGetProperty("requestId", out var requestId))
+        {
+            // Answered on the common response channel, whatever the requester's setting (as Node does).
+            var id = requestId.GetString()!;
+            ack = value => Respond(id, json =>
+            {
+                json.WriteNumber("type"u8, (int)RequestType.ServerSideEmit);
+                json.WritePropertyName("data"u8);
+                JsonSerializer.Serialize(json, value, SocketPayload.DefaultOptions);
+            });
+        }
+        _ns.OnServerSideEvent(new ServerSideEvent(data[0].GetString()!, arguments, ack));
     }
 
     private void ApplyRoomChange(JsonElement request, bool join)

@@ -32,6 +32,9 @@ internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory
         // While Redis is away a publish fails at once instead of queueing: broadcasts are live traffic, and
         // a backlog would grow for as long as the outage lasts, then deliver stale events all at once.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        // Try again every second (the default backs off exponentially, up to 10 s between attempts): the
+        // cluster should be whole again soon after Redis is.
+        configuration.ReconnectRetryPolicy = new LinearRetry(1000);
         var redis = ConnectionMultiplexer.Connect(configuration);
         redis.ConnectionFailed += (_, e) => RedisAdapterLog.ConnectionLost(_logger, e.FailureType, e.Exception);
         redis.ConnectionRestored += (_, _) => RedisAdapterLog.ConnectionRestored(_logger);

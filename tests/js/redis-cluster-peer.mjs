@@ -37,6 +37,13 @@ io.on("connection", (socket) => {
     ack?.();
   });
 });
+// Server-side events from the other servers: recorded, and answered when the sender waits.
+const serverEvents = [];
+io.on("hello", (...args) => {
+  const ack = typeof args.at(-1) === "function" ? args.pop() : null;
+  serverEvents.push(args);
+  ack?.({ from: "node", got: args });
+});
 await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
 const port = http.address().port;
 
@@ -74,6 +81,9 @@ const operations = {
   clientJoin: async (op) => void (await client.timeout(5000).emitWithAck("join", op.room)),
   clientId: async () => ({ clientId: client.id }),
   received: async () => ({ received: received.splice(0) }),
+  serverSideEmit: async (op) => void io.serverSideEmit(op.event, ...(op.args ?? [])),
+  serverSideEmitWithAck: async (op) => ({ responses: await io.serverSideEmitWithAck(op.event, ...(op.args ?? [])) }),
+  serverEvents: async () => ({ serverEvents: serverEvents.splice(0) }),
 };
 
 print({ event: "ready", port });

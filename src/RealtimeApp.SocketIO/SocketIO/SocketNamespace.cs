@@ -74,6 +74,66 @@ public sealed class SocketNamespace
     public SocketNamespace OnConnection(Action<SocketContext> handler) =>
         OnConnection(s => { handler(s); return Task.CompletedTask; });
 
+    /// <summary>
+    /// Listens for <paramref name="eventName"/> sent by the other servers of the cluster with
+    /// <see cref="ServerSideEmit"/> (Node's <c>namespace.on(event)</c> for server-side events).
+    /// </summary>
+    public SocketNamespace OnServerSideEmit(string eventName, Action<ServerSideEvent> handler)
+    {
+        lock (_serverSideHandlers)
+        {
+            _serverSideHandlers[eventName] = _serverSideHandlers.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
+        }
+        return this;
+    }
+
+    /// <summary>Sends an event to the other servers of the cluster (nothing happens on a single node).</summary>
+    public void ServerSideEmit(string eventName, params object?[] args) =>
+        _ = ObserveAsync(Adapter.ServerSideEmitAsync(eventName, args, timeout: null));
+
+    /// <summary>
+    /// Sends an event to the other servers and waits for each one's answer (Node's
+    /// <c>serverSideEmitWithAck</c>).
+    /// </summary>
+    /// <exception cref="TimeoutException">Not every server answered within <paramref name="timeout"/> (default: the ack default).</exception>
+    public Task<JsonElement[]> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null) =>
+        Adapter.ServerSideEmitAsync(eventName, args, timeout ?? Server.Options.DefaultAckTimeout);
+
+    /// <summary>Runs the listeners of a server-side event that came from another server.</summary>
+    internal void OnServerSideEvent(ServerSideEvent e)
+    {
+        Action<ServerSideEvent>[]? handlers;
+        lock (_serverSideHandlers)
+        {
+            _serverSideHandlers.TryGetValue(e.Name, out handlers);
+        }
+        foreach (var handler in handlers ?? [])
+        {
+            try
+            {
+                handler(e);
+            }
+            catch (Exception ex)
+            {
+                Server.Log.HandlerFailed(null, ex);
+            }
+        }
+    }
+
+    private readonly Dictionary<string, Action<ServerSideEvent>[]> _serverSideHandlers = new(StringComparer.Ordinal);
+
+    private async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex)
+        {
+            Server.Log.HandlerFailed(null, ex);
+        }
+    }
+
     /// <summary>Sends an event to every socket of the namespace.</summary>
     public void Emit(string eventName, params object?[] args) => new BroadcastOperator(this).Emit(eventName, args);
 

@@ -84,6 +84,22 @@ public sealed class MixedRedisClusterTests
         var nodeAnswers = (await nodeAsking).GetProperty("responses").EnumerateArray().Select(r => r.GetRawText()).Order();
         Assert.Equal(["\"csharp-answer\"", """{"from":"node","got":["p1"]}"""], nodeAnswers);
 
+        // Server-side events, both ways, with and without answers.
+        var fromNode = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        csharp.Io.Sockets.OnServerSideEmit("hello", e =>
+        {
+            fromNode.Enqueue(e.Arguments.GetRawText());
+            e.Ack(new { from = "csharp", got = e.Arguments });
+        });
+        await node.SendAsync(new { op = "serverSideEmit", @event = "hello", args = new object[] { 1, "two" } });
+        var nodeResponses = await node.SendAsync(new { op = "serverSideEmitWithAck", @event = "hello", args = new[] { "q" } });
+        Assert.Equal("""[{"from":"csharp","got":["q"]}]""", nodeResponses.GetProperty("responses").GetRawText());
+        Assert.Equal(["""[1,"two"]""", """["q"]"""], fromNode);
+        csharp.Io.Sockets.ServerSideEmit("hello", "no answer wanted");
+        var csharpResponses = await csharp.Io.Sockets.ServerSideEmitWithAckAsync("hello", ["with", 2], TimeSpan.FromSeconds(5));
+        Assert.Equal("""{"from":"node","got":["with",2]}""", Assert.Single(csharpResponses).GetRawText());
+        Assert.Equal("""[["no answer wanted"],["with",2]]""", (await node.SendAsync(new { op = "serverEvents" })).GetProperty("serverEvents").GetRawText());
+
         // Node's disconnectSockets disconnects the C# socket (a DISCONNECT packet, then the server side).
         await node.SendAsync(new { op = "disconnect", rooms = new[] { id } });
         Assert.Equal("41", await client.ReceiveTextAsync());

@@ -17,13 +17,16 @@ public sealed class RedisClusterTests
             socketIO: s => s.AddRedisAdapter(o => o.Configuration = redis.Configuration));
 
     /// <summary>Waits until each C# node is subscribed and Redis counts <paramref name="nodeCount"/> nodes.</summary>
-    internal static async Task WaitForSubscriptionsAsync(int nodeCount, params SocketIOTestServer[] nodes)
+    internal static async Task WaitForSubscriptionsAsync(int nodeCount, params SocketIOTestServer[] nodes) =>
+        await WaitForSubscriptionsAsync(nodeCount, SocketIOTestServer.Timeout, nodes);
+
+    internal static async Task WaitForSubscriptionsAsync(int nodeCount, TimeSpan timeout, params SocketIOTestServer[] nodes)
     {
         foreach (var node in nodes)
         {
             await ((RedisAdapter)node.Io.Of("/").Adapter).Subscribed;
         }
-        await SocketIOTestServer.WaitUntilAsync(() => nodes.All(n => ServerCount(n) == nodeCount), "every node to be subscribed");
+        await SocketIOTestServer.WaitUntilAsync(() => nodes.All(n => ServerCount(n) == nodeCount), "every node to be subscribed", timeout);
     }
 
     private static int ServerCount(SocketIOTestServer node)
@@ -151,8 +154,9 @@ public sealed class RedisClusterTests
 
         await Task.Delay(2000);
         await redis.StartAgainAsync();
-        // Each node reconnects on its own and re-subscribes; Redis counting both again means both are back.
-        await WaitForSubscriptionsAsync(2, a, b);
+        // Each node reconnects on its own (an attempt a second) and re-subscribes; Redis counting both again
+        // means both are back.
+        await WaitForSubscriptionsAsync(2, TimeSpan.FromSeconds(30), a, b);
 
         a.Io.Emit("after", "restart");
         Assert.Equal("""42["after","restart"]""", await onA.ReceiveTextAsync());

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO.Adapters;
@@ -65,6 +66,15 @@ public interface ISocketIOAdapter
     /// <exception cref="TimeoutException">A node did not answer in time.</exception>
     Task<IReadOnlyList<RemoteSocket>> FetchRemoteSocketsAsync(BroadcastOptions options) =>
         Task.FromResult<IReadOnlyList<RemoteSocket>>([]);
+
+    /// <summary>
+    /// Sends an event to the other servers of the cluster (Node's <c>serverSideEmit</c>); with
+    /// <paramref name="timeout"/>, waits for one answer per server. Single-node adapters have no one to
+    /// tell: no answers.
+    /// </summary>
+    /// <exception cref="TimeoutException">Not every server answered in time.</exception>
+    Task<JsonElement[]> ServerSideEmitAsync(string eventName, object?[] args, TimeSpan? timeout) =>
+        Task.FromResult<JsonElement[]>([]);
 
     /// <summary>
     /// Connection state recovery: keeps the state of a socket that lost its connection (Node's
