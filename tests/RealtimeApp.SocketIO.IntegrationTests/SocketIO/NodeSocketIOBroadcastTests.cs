@@ -10,8 +10,11 @@ namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 /// broadcast emit-with-ack (complete and timed out), FetchSockets, SocketsJoin, multi-room dedupe,
 /// DisconnectSockets.
 /// </summary>
-public sealed class NodeSocketIOBroadcastTests
+public class NodeSocketIOBroadcastTests
 {
+    /// <summary>The server under test: the in-memory adapter here; subclasses run the same tests on other adapters.</summary>
+    internal virtual Task<SocketIOTestServer> StartServerAsync() => SocketIOTestServer.StartAsync();
+
     [Theory]
     [InlineData("polling", "/")]
     [InlineData("websocket", "/")]
@@ -19,7 +22,7 @@ public sealed class NodeSocketIOBroadcastTests
     [InlineData("websocket", "/custom")]
     public async Task Rooms_and_broadcasts_reach_exactly_the_right_clients(string transports, string ns)
     {
-        await using var server = await SocketIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
 
         var run = await NodeClient.RunAsync("socketio-rooms-client.mjs", server.BaseAddress.ToString(), transports, ns);
 
@@ -66,7 +69,7 @@ public sealed class NodeSocketIOBroadcastTests
     [InlineData("polling,websocket")]
     public async Task Server_side_operations_poll_fetch_join_emit_and_disconnect_every_client(string transports)
     {
-        await using var server = await SocketIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var running = NodeClient.RunAsync("socketio-poll-client.mjs", server.BaseAddress.ToString(), transports, "3", "0");
         var sockets = await WaitForClientsAsync(server, running, transports, 3);
         var io = server.Io.Of("/");
@@ -108,7 +111,7 @@ public sealed class NodeSocketIOBroadcastTests
     [InlineData("polling,websocket")]
     public async Task Broadcast_ack_timeout_carries_the_answers_that_came(string transports)
     {
-        await using var server = await SocketIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         // Client 0 never answers "poll".
         var running = NodeClient.RunAsync("socketio-poll-client.mjs", server.BaseAddress.ToString(), transports, "3", "1");
         var sockets = await WaitForClientsAsync(server, running, transports, 3);

@@ -195,9 +195,16 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         _disconnects.Clear();
     }
 
+    /// <summary>Something that lives as long as this server (e.g. its Redis), disposed after it.</summary>
+    public IAsyncDisposable? Owned { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (Owned is not null)
+        {
+            await Owned.DisposeAsync();
+        }
     }
 }
