@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using RealtimeApp.Hosting;
 using RealtimeApp.Items;
+using RealtimeApp.SocketIO.Redis;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.Startup;
 using Serilog;
@@ -22,11 +23,17 @@ try
     // Liveness for Docker's HEALTHCHECK and load balancers
     builder.Services.AddHealthChecks();
 
-    // Realtime: Socket.IO (options from the "SocketIO" section), browsers allowed by Cors:Origins
-    builder.Services.AddSocketIO();
+    // Realtime: Socket.IO (options from the "SocketIO" section), browsers allowed by Cors:Origins. With
+    // SocketIO:Redis:Configuration set, the nodes of a cluster share broadcasts through Redis.
+    var socketIO = builder.Services.AddSocketIO();
+    if (builder.Configuration["SocketIO:Redis:Configuration"] is { Length: > 0 })
+    {
+        socketIO.AddRedisAdapter();
+    }
     builder.Services.AddAppCors(builder.Configuration);
 
-    // The /item board: SQLite store (ConnectionStrings:Items), rules (Items section)
+    // The /item board: store per Items:Store (SQLite by default, PostgreSQL for several nodes) at
+    // ConnectionStrings:Items, rules (Items section)
     builder.Services.AddItems(builder.Configuration);
 
     app = builder.Build();

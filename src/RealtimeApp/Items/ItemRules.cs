@@ -2,7 +2,8 @@ namespace RealtimeApp.Items;
 
 /// <summary>
 /// Input rules of the /item requests, pure (no I/O): each returns null when the input is acceptable,
-/// otherwise the error to send back. Rules that need the stored item live in the store's transaction.
+/// otherwise the error to send back. The rules that need the stored item (<see cref="CheckBid"/>,
+/// <see cref="CheckClose"/>) are called by the stores inside their transactions.
 /// </summary>
 public static class ItemRules
 {
@@ -52,6 +53,27 @@ public static class ItemRules
     /// <summary>Checks a request naming an item.</summary>
     public static ItemError? Validate(ItemIdRequest request) =>
         string.IsNullOrWhiteSpace(request.ItemId) ? Invalid("itemId required") : null;
+
+    /// <summary>
+    /// Whether a bid may be placed on <paramref name="item"/> (as read inside the store's transaction): it
+    /// exists, is open at <paramref name="now"/>, is not the bidder's, and the amount reaches its minimum bid.
+    /// </summary>
+    /// <returns>null when it may; otherwise the refusal.</returns>
+    public static ItemChange? CheckBid(Item? item, string itemId, string bidder, decimal amount, decimal increment, DateTimeOffset now) =>
+        item is null ? ItemChange.Refused(ItemErrorCodes.NotFound, $"no item {itemId}")
+        : !item.IsOpenAt(now) ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is closed")
+        : item.Owner == bidder ? ItemChange.Refused(ItemErrorCodes.OwnItem, "you cannot bid on your own item")
+        : amount < item.MinimumBid(increment)
+            ? ItemChange.Refused(ItemErrorCodes.BidTooLow, $"the bid must be at least {item.MinimumBid(increment):0.00}")
+        : null;
+
+    /// <summary>Whether <paramref name="user"/> may close <paramref name="item"/> at <paramref name="now"/>.</summary>
+    /// <returns>null when they may; otherwise the refusal.</returns>
+    public static ItemChange? CheckClose(Item? item, string itemId, string user, DateTimeOffset now) =>
+        item is null ? ItemChange.Refused(ItemErrorCodes.NotFound, $"no item {itemId}")
+        : item.Owner != user ? ItemChange.Refused(ItemErrorCodes.NotOwner, "only the owner closes an item")
+        : !item.IsOpenAt(now) ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is already closed")
+        : null;
 
     private static ItemError? ValidatePrice(decimal? value, string field) =>
         value is not { } price ? Invalid($"{field} required")

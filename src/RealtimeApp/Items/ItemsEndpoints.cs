@@ -14,8 +14,15 @@ public static class ItemsEndpoints
     public static IServiceCollection AddItems(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ItemsOptions>().BindConfiguration("Items");
+        // Items:Store picks the store: "Sqlite" (the default, one node) or "Postgres" (several nodes).
         var connectionString = configuration.GetConnectionString("Items") ?? DefaultConnectionString;
-        services.AddSingleton<IItemStore>(new SqliteItemStore(connectionString));
+        var store = configuration["Items:Store"] ?? "Sqlite";
+        services.AddSingleton<IItemStore>(store.ToLowerInvariant() switch
+        {
+            "sqlite" => new SqliteItemStore(connectionString),
+            "postgres" or "postgresql" => new PostgresItemStore(connectionString),
+            _ => throw new InvalidOperationException($"Items:Store must be \"Sqlite\" or \"Postgres\", not \"{store}\""),
+        });
         services.AddSingleton<ItemService>();
         services.AddHostedService<ItemStoreInitializer>();
         return services;

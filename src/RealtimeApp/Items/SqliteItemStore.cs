@@ -112,12 +112,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var item = await FindAsync(connection, transaction, itemId, cancellationToken);
-        var refusal = item is null ? ItemChange.Refused(ItemErrorCodes.NotFound, $"no item {itemId}")
-            : !item.IsOpenAt(now) ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is closed")
-            : item.Owner == bidder ? ItemChange.Refused(ItemErrorCodes.OwnItem, "you cannot bid on your own item")
-            : amount < item.MinimumBid(increment)
-                ? ItemChange.Refused(ItemErrorCodes.BidTooLow, $"the bid must be at least {item.MinimumBid(increment):0.00}")
-            : null;
+        var refusal = ItemRules.CheckBid(item, itemId, bidder, amount, increment, now);
         if (refusal is not null)
         {
             return refusal; // disposing the transaction rolls back: nothing written
@@ -151,10 +146,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var item = await FindAsync(connection, transaction, itemId, cancellationToken);
-        var refusal = item is null ? ItemChange.Refused(ItemErrorCodes.NotFound, $"no item {itemId}")
-            : item.Owner != user ? ItemChange.Refused(ItemErrorCodes.NotOwner, "only the owner closes an item")
-            : !item.IsOpenAt(now) ? ItemChange.Refused(ItemErrorCodes.ItemClosed, "the item is already closed")
-            : null;
+        var refusal = ItemRules.CheckClose(item, itemId, user, now);
         if (refusal is not null)
         {
             return refusal;
