@@ -20,12 +20,15 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install
 command -v chromium >/dev/null 2>&1 || apt_install chromium chromium-driver
 # The Redis adapter tests start their own redis-server (Debian package) on a free loopback port.
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+# The app's cluster test starts its own PostgreSQL (Debian package; its programs live off PATH).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || apt_install postgresql
 
 # The official JavaScript clients the integration tests drive (pinned in tests/js/package-lock.json).
 need_cmd node "Node.js 18+ (Debian: apt-get install nodejs npm)"
 need_cmd npm "npm (Debian: apt-get install npm)"
 need_cmd chromium "Chromium for the browser tests (Debian: apt-get install chromium chromium-driver)"
 need_cmd redis-server "Redis for the Redis adapter tests (Debian: apt-get install redis-server)"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_cmd initdb "PostgreSQL for the app's cluster test (Debian: apt-get install postgresql)"
 (cd tests/js && npm ci --no-audit --no-fund)
 # The client bundle the library embeds and serves at /socket.io/socket.io.js (the build would run this too).
 (cd src/RealtimeApp.SocketIO/client && npm ci --no-audit --no-fund)

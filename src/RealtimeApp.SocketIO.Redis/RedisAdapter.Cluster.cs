@@ -46,7 +46,8 @@ internal sealed partial class RedisAdapter
     {
         var responses = await RequestAsync(RequestType.RemoteFetch, json => WriteSelection(json, options), "fetchSockets");
         var sockets = new List<RemoteSocket>();
-        foreach (var response in responses)
+        // A node may answer without a list (Node counts it and moves on): only lists are read.
+        foreach (var response in responses.Where(r => r.TryGetProperty("sockets", out var list) && list.ValueKind == JsonValueKind.Array))
         {
             foreach (var socket in response.GetProperty("sockets").EnumerateArray())
             {

@@ -11,9 +11,9 @@ namespace RealtimeApp.Tests.Items;
 /// </summary>
 public sealed class ItemRaceTests
 {
-    private const int Bidders = 20;
+    internal const int Bidders = 20;
 
-    private sealed record Bid(string Bidder, decimal Amount, string Phase, JsonElement Reply);
+    internal sealed record Bid(string Bidder, decimal Amount, string Phase, JsonElement Reply);
 
     [Fact]
     public async Task Twenty_node_clients_racing_on_one_item_have_exactly_one_winner_per_price()
@@ -70,7 +70,7 @@ public sealed class ItemRaceTests
         }
     }
 
-    private static async Task AssertRaceOutcomeAsync(ItemApp app, JsonElement created, List<Bid> bids, JsonElement closed,
+    internal static async Task AssertRaceOutcomeAsync(ItemApp app, JsonElement created, List<Bid> bids, JsonElement closed,
         List<JsonElement> placed)
     {
         var id = created.Id();

@@ -14,29 +14,31 @@ internal sealed class ItemApp : IAsyncDisposable
 {
     private readonly string _folder;
 
-    private ItemApp(string folder, AppProcess process, string address)
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private ItemApp(string folder, IReadOnlyDictionary<string, string> environment)
     {
         _folder = folder;
-        Process = process;
-        Address = address;
-        Http = new HttpClient { BaseAddress = new Uri(address) };
+        _environment = environment;
     }
 
-    public AppProcess Process { get; private set; }
+    public AppProcess Process { get; private set; } = null!;
 
     /// <summary>The bound address, ending with "/" (e.g. <c>http://127.0.0.1:41234/</c>).</summary>
-    public string Address { get; private set; }
+    public string Address { get; private set; } = "";
 
-    public HttpClient Http { get; private set; }
+    public HttpClient Http { get; private set; } = null!;
 
     public string DatabasePath => Path.Combine(_folder, "items.db");
 
-    public static async Task<ItemApp> StartAsync()
+    /// <param name="environment">Extra settings (e.g. a PostgreSQL store and a Redis adapter for a cluster node).</param>
+    public static async Task<ItemApp> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "realtimeapp-items-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var (process, address) = await LaunchAsync(folder);
-        return new ItemApp(folder, process, address);
+        var app = new ItemApp(folder, environment ?? new Dictionary<string, string>());
+        await app.LaunchAsync();
+        return app;
     }
 
     /// <summary>SIGTERM, wait for the exit (returns its code), then a new process on the same SQLite file.</summary>
@@ -45,10 +47,7 @@ internal sealed class ItemApp : IAsyncDisposable
         var exitCode = await Process.TerminateAsync();
         await Process.DisposeAsync();
         Http.Dispose();
-        var (process, address) = await LaunchAsync(_folder);
-        Process = process;
-        Address = address;
-        Http = new HttpClient { BaseAddress = new Uri(address) };
+        await LaunchAsync();
         return exitCode;
     }
 
@@ -103,19 +102,25 @@ internal sealed class ItemApp : IAsyncDisposable
         }
     }
 
-    private static async Task<(AppProcess, string)> LaunchAsync(string folder)
+    private async Task LaunchAsync()
     {
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Items"] = $"Data Source={Path.Combine(folder, "items.db")}",
+            ["ConnectionStrings__Items"] = $"Data Source={Path.Combine(_folder, "items.db")}",
         };
+        foreach (var (key, value) in _environment)
+        {
+            environment[key] = value;
+        }
         var process = AppProcess.Start(Paths.AppDirectory, Path.Combine(Paths.AppDirectory, "RealtimeApp.dll"),
             ["--urls", "http://127.0.0.1:0"], environment);
         try
         {
             var ready = (await process.WaitForPhaseAsync("ready"))[0];
             var address = ready.GetProperty("Addresses")[0].GetString()!;
-            return (process, address.EndsWith('/') ? address : address + "/");
+            Process = process;
+            Address = address.EndsWith('/') ? address : address + "/";
+            Http = new HttpClient { BaseAddress = new Uri(Address) };
         }
         catch
         {

@@ -1,0 +1,63 @@
+using RealtimeApp.Tests.Support;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
+
+namespace RealtimeApp.Tests.Items;
+
+/// <summary>
+/// The app on two nodes: two processes sharing a real PostgreSQL (Items:Store=Postgres) and a real Redis
+/// (the Socket.IO Redis adapter). Clients on different nodes see each other's changes live, and bids racing
+/// from both nodes on one item leave exactly one winner per price (the row lock of each bid's transaction).
+/// </summary>
+public sealed class ItemClusterTests
+{
+    [Fact]
+    public async Task Bidders_on_two_nodes_see_each_others_bids_live_and_racing_bids_leave_one_winner_per_price()
+    {
+        await using var postgres = await PostgresServerProcess.StartAsync();
+        await using var redis = await RedisServerProcess.StartAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Items__Store"] = "Postgres",
+            ["ConnectionStrings__Items"] = postgres.ConnectionString,
+            ["SocketIO__Redis__Configuration"] = redis.Configuration,
+        };
+        await using var a = await ItemApp.StartAsync(settings);
+        await using var b = await ItemApp.StartAsync(settings);
+
+        await using var seller = await a.ConnectAsync("seller");
+        await using var watcher = await b.ConnectAsync("watcher");
+        var clients = await Task.WhenAll(Enumerable.Range(0, ItemRaceTests.Bidders)
+            .Select(i => (i % 2 == 0 ? a : b).ConnectAsync($"bidder-{i}")));
+        try
+        {
+            var created = (await seller.RequestAsync("item:create", new { title = "Contested across nodes", startingPrice = 1m })).AssertOk();
+            var id = created.Id();
+            // Created on A, visible on B: the store is shared.
+            ItemJson.AssertSameState(created, await b.GetExistingItemAsync(id));
+            (await watcher.RequestAsync("item:watch", new { itemId = id })).AssertOk();
+
+            var bids = new List<ItemRaceTests.Bid>();
+            async Task<ItemRaceTests.Bid> BidAsync(ItemClient client, decimal amount, string phase) =>
+                new(client.Name, amount, phase, await client.RequestAsync("item:bid", new { itemId = id, amount }));
+            foreach (var amount in new[] { 1m, 2m, 3m })
+            {
+                bids.AddRange(await Task.WhenAll(clients.Select(c => BidAsync(c, amount, $"round-{amount}"))));
+            }
+            bids.AddRange(await Task.WhenAll(clients.SelectMany((c, i) =>
+                new[] { 10m, 11m, 12m, 13m }.Select(n => BidAsync(c, n + i, "free-for-all")))));
+
+            var closed = (await seller.RequestAsync("item:close", new { itemId = id })).AssertOk();
+            // The watcher on B got the close made on A, and every bid made on either node (through Redis).
+            await watcher.WaitForAsync("item:closed", id, closed.Version());
+            await ItemRaceTests.AssertRaceOutcomeAsync(a, created, bids, closed, [.. watcher.Received("bid:placed")]);
+            ItemJson.AssertSameState(closed, await b.GetExistingItemAsync(id));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+}
