@@ -22,6 +22,8 @@ command -v chromium >/dev/null 2>&1 || apt_install chromium chromium-driver
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
 # The app's cluster test starts its own PostgreSQL (Debian package; its programs live off PATH).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || apt_install postgresql
+# ... and an nginx with the shipped deploy/nginx.conf.template in front of two app nodes.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || apt_install nginx
 
 # The official JavaScript clients the integration tests drive (pinned in tests/js/package-lock.json).
 need_cmd node "Node.js 18+ (Debian: apt-get install nodejs npm)"
@@ -29,6 +31,7 @@ need_cmd npm "npm (Debian: apt-get install npm)"
 need_cmd chromium "Chromium for the browser tests (Debian: apt-get install chromium chromium-driver)"
 need_cmd redis-server "Redis for the Redis adapter tests (Debian: apt-get install redis-server)"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_cmd initdb "PostgreSQL for the app's cluster test (Debian: apt-get install postgresql)"
+[ -x /usr/sbin/nginx ] || need_cmd nginx "nginx for the app's cluster test (Debian: apt-get install nginx)"
 (cd tests/js && npm ci --no-audit --no-fund)
 # The client bundle the library embeds and serves at /socket.io/socket.io.js (the build would run this too).
 (cd src/RealtimeApp.SocketIO/client && npm ci --no-audit --no-fund)

@@ -86,8 +86,11 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
     public async Task<Item> CreateAsync(string owner, CreateItemRequest request, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
+        // PostgreSQL keeps microseconds: the item returned is the item as it will be read back.
+        now = ToMicroseconds(now);
+        var closesAt = request.ClosesAt is { } closing ? ToMicroseconds(closing) : (DateTimeOffset?)null;
         var item = new Item(NewId(), request.Title!.Trim(), request.Description?.Trim() ?? "", owner,
-            request.StartingPrice!.Value, request.StartingPrice.Value, null, 0, ItemStatus.Open, now, request.ClosesAt, 1);
+            request.StartingPrice!.Value, request.StartingPrice.Value, null, 0, ItemStatus.Open, now, closesAt, 1);
         await using var command = _source.CreateCommand("""
             INSERT INTO items (id, title, description, owner, starting_cents, current_cents, status, created_at, closes_at, version)
             VALUES ($1, $2, $3, $4, $5, $5, 'open', $6, $7, 1)
@@ -187,6 +190,9 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
         Version: r.GetInt64(12));
 
     private static long Cents(decimal amount) => (long)(amount * 100m);
+
+    private static DateTimeOffset ToMicroseconds(DateTimeOffset time) =>
+        new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
 
     private static string NewId()
     {

@@ -60,4 +60,37 @@ public sealed class ItemClusterTests
             }
         }
     }
+
+    [Fact]
+    public async Task Behind_the_shipped_nginx_config_polling_clients_work_and_see_bids_made_on_either_node()
+    {
+        await using var postgres = await PostgresServerProcess.StartAsync();
+        await using var redis = await RedisServerProcess.StartAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Items__Store"] = "Postgres",
+            ["ConnectionStrings__Items"] = postgres.ConnectionString,
+            ["SocketIO__Redis__Configuration"] = redis.Configuration,
+        };
+        await using var a = await ItemApp.StartAsync(settings);
+        await using var b = await ItemApp.StartAsync(settings);
+        await using var nginx = await NginxProcess.StartAsync([a.Address, b.Address]);
+
+        // Long-polling through nginx: every request of the session reaches the node that holds it.
+        await using var viaNginx = await ItemClient.ConnectAsync(nginx.Address, "via-nginx", SocketIOClient.Transport.TransportProtocol.Polling);
+        await using var onA = await a.ConnectAsync("on-a");
+        await using var onB = await b.ConnectAsync("on-b");
+        var created = (await viaNginx.RequestAsync("item:create", new { title = "Through the proxy", startingPrice = 5m })).AssertOk();
+        var id = created.Id();
+        var bid = (await onA.RequestAsync("item:bid", new { itemId = id, amount = 6m })).AssertOk();
+        var outbid = (await onB.RequestAsync("item:bid", new { itemId = id, amount = 7m })).AssertOk();
+
+        // Whichever node nginx picked, the proxied client sees both bids live, and so do both direct clients.
+        foreach (var client in new[] { viaNginx, onA, onB })
+        {
+            await client.WaitForAsync("item:created", id, created.Version());
+            await client.WaitForAsync("item:updated", id, bid.Version());
+            await client.WaitForAsync("item:updated", id, outbid.Version());
+        }
+    }
 }
