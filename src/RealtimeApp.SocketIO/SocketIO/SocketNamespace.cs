@@ -27,15 +27,18 @@ public sealed class SocketNamespace
 
     private readonly ConnectionStateRecoveryOptions? _recovery;
 
-    /// <summary>Whether events are stored for connection state recovery (then each carries an offset).</summary>
-    internal bool StoresPackets => _recovery is not null;
+    /// <summary>
+    /// Whether events are stored for connection state recovery (then each carries an offset). Only the
+    /// in-memory adapter stores them; over a cluster adapter recovery is off, as with Node's Redis adapter.
+    /// </summary>
+    internal bool StoresPackets => _recovery is not null && Adapter is InMemoryAdapter;
 
     /// <summary>
     /// An event for this namespace. With recovery on, one that is not volatile gets an offset (its last
     /// argument) and is stored by the adapter; volatile ones and those waiting for acks are not (Node's rule).
     /// </summary>
     internal OutgoingPacket EventPacket(string eventName, object?[] args, bool volatileSend) =>
-        _recovery is not null && !volatileSend
+        StoresPackets && !volatileSend
             ? OutgoingPacket.StoredEvent(Name, eventName, args, RecoveryOffset.Next(Server.Time))
             : OutgoingPacket.Event(Name, eventName, args);
 
@@ -190,7 +193,7 @@ public sealed class SocketNamespace
         var (socket, restored) = legacy ? (null, null) : TryRecover(connection, handshake, auth);
         socket ??= new SocketContext(this, connection,
             legacy ? LegacyProtocol.SocketId(Name, connection.Session.Id) : SocketIOServer.NewId(), handshake,
-            pid: _recovery is not null && !legacy ? SocketIOServer.NewId() : null);
+            pid: StoresPackets && !legacy ? SocketIOServer.NewId() : null);
 
         var refusal = restored is not null && _recovery!.SkipMiddlewares ? null : await RunMiddlewareAsync(socket);
         if (!connection.Session.IsOpen || refusal is not null)
@@ -239,7 +242,7 @@ public sealed class SocketNamespace
     private (SocketContext? Socket, RestoredSession? Restored) TryRecover(SocketIOConnection connection,
         SocketHandshake handshake, JsonElement auth)
     {
-        if (_recovery is null || auth.ValueKind != JsonValueKind.Object
+        if (!StoresPackets || auth.ValueKind != JsonValueKind.Object
             || !auth.TryGetProperty("pid", out var pid) || pid.ValueKind != JsonValueKind.String
             || !auth.TryGetProperty("offset", out var offset) || offset.ValueKind != JsonValueKind.String)
         {
