@@ -46,18 +46,36 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
 
     private async Task SubscribeAsync()
     {
-        try
+        (RedisChannel Channel, Action<ChannelMessage> Handler)[] subscriptions =
+        [
+            (RedisChannel.Pattern(_channels.BroadcastPattern), OnBroadcast),
+            (RedisChannel.Literal(_channels.Request), OnRequestAsync),
+            (RedisChannel.Literal(_channels.Response), OnResponse),
+            (RedisChannel.Literal(_channels.OwnResponse), OnResponse),
+        ];
+        var done = 0;
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (done < subscriptions.Length)
         {
-            // ChannelMessageQueue.OnMessage handles one message at a time, in order, per channel.
-            (await _subscriber.SubscribeAsync(RedisChannel.Pattern(_channels.BroadcastPattern))).OnMessage(OnBroadcast);
-            (await _subscriber.SubscribeAsync(RedisChannel.Literal(_channels.Request))).OnMessage(OnRequestAsync);
-            (await _subscriber.SubscribeAsync(RedisChannel.Literal(_channels.Response))).OnMessage(OnResponse);
-            (await _subscriber.SubscribeAsync(RedisChannel.Literal(_channels.OwnResponse))).OnMessage(OnResponse);
-        }
-        catch (Exception ex)
-        {
-            // Redis is down at start: StackExchange.Redis keeps the subscriptions and makes them when it connects.
-            RedisAdapterLog.SubscribeFailed(_logger, _ns.Name, ex);
+            try
+            {
+                // ChannelMessageQueue.OnMessage handles one message at a time, in order, per channel. Once made,
+                // StackExchange.Redis restores a subscription by itself after a reconnect.
+                var (channel, handler) = subscriptions[done];
+                (await _subscriber.SubscribeAsync(channel)).OnMessage(handler);
+                done++;
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+            {
+                // Not connected yet (publishes and subscribes fail fast rather than queue): try again, each
+                // channel once, until Redis is there.
+                if (delay == TimeSpan.FromMilliseconds(100))
+                {
+                    RedisAdapterLog.SubscribeFailed(_logger, _ns.Name, ex);
+                }
+                await Task.Delay(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            }
         }
     }
 

@@ -136,6 +136,26 @@ public sealed class RedisClusterTests
     }
 
     [Fact]
+    public async Task A_node_started_while_Redis_is_down_serves_its_clients_and_joins_the_cluster_when_Redis_comes()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await redis.StopAsync();
+        await using var a = await StartNodeAsync(redis);
+        await using var onA = await SocketIORawClient.OpenAsync(a);
+        await onA.ConnectNamespaceAsync("/");
+        a.Io.Emit("alone", 1);
+        Assert.Equal("""42["alone",1]""", await onA.ReceiveTextAsync());
+
+        await redis.StartAgainAsync();
+        await using var b = await StartNodeAsync(redis);
+        await WaitForSubscriptionsAsync(2, TimeSpan.FromSeconds(30), a, b);
+        await using var onB = await SocketIORawClient.OpenAsync(b);
+        await onB.ConnectNamespaceAsync("/");
+        a.Io.Emit("together", 2);
+        Assert.Equal("""42["together",2]""", await onB.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task When_Redis_goes_away_local_delivery_goes_on_and_cluster_delivery_resumes_when_it_returns()
     {
         await using var redis = await RedisServerProcess.StartAsync();
