@@ -28,7 +28,7 @@ internal sealed partial class RedisAdapter
         BroadcastAck = 9,
     }
 
-    private void OnRequestAsync(ChannelMessage message)
+    private void OnRequest(ChannelMessage message)
     {
         var bytes = (byte[])message.Message!;
         if (bytes.Length == 0)

@@ -49,7 +49,7 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
         (RedisChannel Channel, Action<ChannelMessage> Handler)[] subscriptions =
         [
             (RedisChannel.Pattern(_channels.BroadcastPattern), OnBroadcast),
-            (RedisChannel.Literal(_channels.Request), OnRequestAsync),
+            (RedisChannel.Literal(_channels.Request), OnRequest),
             (RedisChannel.Literal(_channels.Response), OnResponse),
             (RedisChannel.Literal(_channels.OwnResponse), OnResponse),
         ];
