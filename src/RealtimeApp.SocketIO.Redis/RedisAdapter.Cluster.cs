@@ -60,6 +60,15 @@ internal sealed partial class RedisAdapter
         return sockets;
     }
 
+    public async Task<IReadOnlyCollection<string>> RemoteRoomsAsync()
+    {
+        var responses = await RequestAsync(RequestType.AllRooms, static _ => { }, "allRooms");
+        return [.. responses
+            .Where(r => r.TryGetProperty("rooms", out var list) && list.ValueKind == JsonValueKind.Array)
+            .SelectMany(r => r.GetProperty("rooms").EnumerateArray().Select(room => room.GetString()!))
+            .Distinct(StringComparer.Ordinal)];
+    }
+
     public async Task<JsonElement[]> ServerSideEmitAsync(string eventName, object?[] args, TimeSpan? timeout)
     {
         void Data(Utf8JsonWriter json)

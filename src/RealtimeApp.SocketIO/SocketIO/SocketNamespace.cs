@@ -164,6 +164,22 @@ public sealed class SocketNamespace
     /// <summary>Every socket of the namespace on every node (with a cluster adapter), see <see cref="BroadcastOperator.FetchSocketsAsync"/>.</summary>
     public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => new BroadcastOperator(this).FetchSocketsAsync();
 
+    /// <summary>
+    /// Every room with at least one member, on every node (Node's <c>adapter.allRooms()</c>); socket ids are
+    /// rooms too.
+    /// </summary>
+    /// <exception cref="TimeoutException">A node did not answer within the adapter's request timeout.</exception>
+    public async Task<IReadOnlySet<string>> AllRoomsAsync()
+    {
+        var rooms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in Adapter.Sockets(new Adapters.BroadcastOptions()))
+        {
+            rooms.UnionWith(Adapter.SocketRooms(id));
+        }
+        rooms.UnionWith(await Adapter.RemoteRoomsAsync());
+        return rooms;
+    }
+
     /// <summary>Makes every socket of the namespace join <paramref name="rooms"/>.</summary>
     public void SocketsJoin(params string[] rooms) => new BroadcastOperator(this).SocketsJoin(rooms);
 

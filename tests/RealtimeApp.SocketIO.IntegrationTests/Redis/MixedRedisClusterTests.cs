@@ -69,6 +69,8 @@ public sealed class MixedRedisClusterTests
         var everyone = await csharp.Io.Sockets.FetchSocketsAsync();
         Assert.Equal(new[] { id, nodeClientId }.Order(), everyone.Select(s => s.Id).Order());
         Assert.Equal(new[] { nodeClientId, "r2" }.Order(), everyone.Single(s => s.Id == nodeClientId).Rooms.Order());
+        // Rooms on both nodes (the C# socket moved from r1 to r3 above; the Node client is in r2).
+        Assert.Equal(new[] { id, "r3", nodeClientId, "r2" }.Order(), (await csharp.Io.Sockets.AllRoomsAsync()).Order());
         csharp.Io.Sockets.In(nodeClientId).SocketsJoin("from-csharp");
         await SocketIOTestServer.WaitUntilAsync(() => node.SendAsync(new { op = "fetch", rooms = new[] { "from-csharp" } }).Result
             .GetProperty("sockets").GetArrayLength() == 1, "the Node client to join the room");

@@ -67,6 +67,10 @@ public interface ISocketIOAdapter
     Task<IReadOnlyList<RemoteSocket>> FetchRemoteSocketsAsync(BroadcastOptions options) =>
         Task.FromResult<IReadOnlyList<RemoteSocket>>([]);
 
+    /// <summary>The rooms that have members on the other nodes (Node's <c>allRooms</c>, remote part).</summary>
+    /// <exception cref="TimeoutException">A node did not answer in time.</exception>
+    Task<IReadOnlyCollection<string>> RemoteRoomsAsync() => Task.FromResult<IReadOnlyCollection<string>>([]);
+
     /// <summary>
     /// Sends an event to the other servers of the cluster (Node's <c>serverSideEmit</c>); with
     /// <paramref name="timeout"/>, waits for one answer per server. Single-node adapters have no one to
