@@ -93,4 +93,36 @@ public sealed class ItemClusterTests
             await client.WaitForAsync("item:updated", id, outbid.Version());
         }
     }
+
+    [Fact]
+    public async Task Long_polling_needs_the_sticky_hash_of_the_shipped_config_and_round_robin_loses_the_session()
+    {
+        await using var a = await ItemApp.StartAsync();
+        await using var b = await ItemApp.StartAsync();
+        await using var sticky = await NginxProcess.StartAsync([a.Address, b.Address]);
+        await using var roundRobin = await NginxProcess.StartAsync([a.Address, b.Address],
+            site => site.Replace("hash $remote_addr consistent;", "# (no stickiness)"));
+
+        var throughSticky = await PollThreeTimesAsync(sticky);
+        Assert.Equal([200, 200, 200], throughSticky);
+        // The second request reaches the other node, which has never heard of the session.
+        Assert.Contains(400, await PollThreeTimesAsync(roundRobin));
+    }
+
+    /// <summary>A polling handshake through <paramref name="nginx"/>, then two polls of that session; the statuses.</summary>
+    private static async Task<int[]> PollThreeTimesAsync(NginxProcess nginx)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(nginx.Address) };
+        using var open = await http.GetAsync("/socket.io/?EIO=4&transport=polling");
+        var body = await open.Content.ReadAsStringAsync();
+        var sid = System.Text.Json.JsonDocument.Parse(body[1..]).RootElement.GetProperty("sid").GetString();
+        var statuses = new List<int> { (int)open.StatusCode };
+        for (var i = 0; i < 2; i++)
+        {
+            // A POST, which is answered at once (a GET would wait for the heartbeat's ping).
+            using var post = await http.PostAsync($"/socket.io/?EIO=4&transport=polling&sid={sid}", new StringContent("6"));
+            statuses.Add((int)post.StatusCode);
+        }
+        return [.. statuses];
+    }
 }
