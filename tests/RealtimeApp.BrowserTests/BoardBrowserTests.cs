@@ -20,7 +20,7 @@ public sealed class BoardBrowserTests
     private static async Task<string> AddressOfAsync(AppProcess app) =>
         (await app.WaitForPhaseAsync("ready"))[0].GetProperty("Addresses")[0].GetString()!;
 
-    private static async Task SignInAsync(IPage page, string name)
+    internal static async Task SignInAsync(IPage page, string name)
     {
         await page.GetByTestId("name-input").FillAsync(name);
         await page.GetByTestId("name-submit").ClickAsync();
@@ -28,7 +28,7 @@ public sealed class BoardBrowserTests
             new() { Timeout = (float)Patience.TotalMilliseconds });
     }
 
-    private static ILocator Card(IPage page, string title) =>
+    internal static ILocator Card(IPage page, string title) =>
         page.GetByTestId("item-card").Filter(new() { Has = page.GetByTestId("item-title").GetByText(title, new() { Exact = true }) });
 
     [Fact]

@@ -1,5 +1,4 @@
 using RealtimeApp.Tests.Support;
-using RealtimeApp.SocketIO.IntegrationTests.Support;
 
 namespace RealtimeApp.Tests.Items;
 
@@ -13,16 +12,9 @@ public sealed class ItemClusterTests
     [Fact]
     public async Task Bidders_on_two_nodes_see_each_others_bids_live_and_racing_bids_leave_one_winner_per_price()
     {
-        await using var postgres = await PostgresServerProcess.StartAsync();
-        await using var redis = await RedisServerProcess.StartAsync();
-        var settings = new Dictionary<string, string>
-        {
-            ["Items__Store"] = "Postgres",
-            ["ConnectionStrings__Items"] = postgres.ConnectionString,
-            ["SocketIO__Redis__Configuration"] = redis.Configuration,
-        };
-        await using var a = await ItemApp.StartAsync(settings);
-        await using var b = await ItemApp.StartAsync(settings);
+        await using var cluster = await ClusterServices.StartAsync();
+        await using var a = await ItemApp.StartAsync(cluster.NodeSettings);
+        await using var b = await ItemApp.StartAsync(cluster.NodeSettings);
 
         await using var seller = await a.ConnectAsync("seller");
         await using var watcher = await b.ConnectAsync("watcher");
@@ -64,16 +56,9 @@ public sealed class ItemClusterTests
     [Fact]
     public async Task Behind_the_shipped_nginx_config_polling_clients_work_and_see_bids_made_on_either_node()
     {
-        await using var postgres = await PostgresServerProcess.StartAsync();
-        await using var redis = await RedisServerProcess.StartAsync();
-        var settings = new Dictionary<string, string>
-        {
-            ["Items__Store"] = "Postgres",
-            ["ConnectionStrings__Items"] = postgres.ConnectionString,
-            ["SocketIO__Redis__Configuration"] = redis.Configuration,
-        };
-        await using var a = await ItemApp.StartAsync(settings);
-        await using var b = await ItemApp.StartAsync(settings);
+        await using var cluster = await ClusterServices.StartAsync();
+        await using var a = await ItemApp.StartAsync(cluster.NodeSettings);
+        await using var b = await ItemApp.StartAsync(cluster.NodeSettings);
         await using var nginx = await NginxProcess.StartAsync([a.Address, b.Address]);
 
         // Long-polling through nginx: every request of the session reaches the node that holds it.

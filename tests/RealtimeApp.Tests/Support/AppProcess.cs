@@ -19,7 +19,7 @@ internal sealed partial class AppProcess : IAsyncDisposable
     private AppProcess(Process process) => _process = process;
 
     public static AppProcess Start(string workingDirectory, string dll, IEnumerable<string> args,
-        IDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
