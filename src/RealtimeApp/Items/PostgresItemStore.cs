@@ -60,7 +60,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
         CancellationToken cancellationToken = default)
     {
         await using var command = _source.CreateCommand($"SELECT {Columns} FROM items WHERE seq < $1 ORDER BY seq DESC LIMIT $2");
-        command.Parameters.AddWithValue(long.TryParse(cursor, CultureInfo.InvariantCulture, out var before) ? before : long.MaxValue);
+        command.Parameters.AddWithValue(ItemPage.Before(cursor));
         command.Parameters.AddWithValue(limit + 1);
         var items = new List<(long Seq, Item Item)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -70,9 +70,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
                 items.Add((reader.GetInt64(0), Read(reader)));
             }
         }
-        var more = items.Count > limit;
-        var page = items.Take(limit).ToList();
-        return (page.Select(i => i.Item).ToList(), more ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null);
+        return ItemPage.From(items, limit);
     }
 
     /// <inheritdoc />

@@ -59,7 +59,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM items WHERE seq < $cursor ORDER BY seq DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$cursor", long.TryParse(cursor, CultureInfo.InvariantCulture, out var before) ? before : long.MaxValue);
+        command.Parameters.AddWithValue("$cursor", ItemPage.Before(cursor));
         command.Parameters.AddWithValue("$limit", limit + 1);
         var items = new List<(long Seq, Item Item)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -69,9 +69,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
                 items.Add((reader.GetInt64(0), Read(reader)));
             }
         }
-        var more = items.Count > limit;
-        var page = items.Take(limit).ToList();
-        return (page.Select(i => i.Item).ToList(), more ? page[^1].Seq.ToString(CultureInfo.InvariantCulture) : null);
+        return ItemPage.From(items, limit);
     }
 
     /// <inheritdoc />
