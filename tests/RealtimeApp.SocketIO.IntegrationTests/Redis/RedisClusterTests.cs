@@ -16,6 +16,30 @@ public sealed class RedisClusterTests
             configureEngine: e => (e.PingInterval, e.PingTimeout) = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20)),
             socketIO: s => s.AddRedisAdapter(o => o.Configuration = redis.Configuration));
 
+    /// <summary>A real redis-server and two C# nodes on it, both subscribed; disposed in reverse order.</summary>
+    private sealed class TwoNodes : IAsyncDisposable
+    {
+        public required RedisServerProcess Redis { get; init; }
+        public required SocketIOTestServer A { get; init; }
+        public required SocketIOTestServer B { get; init; }
+
+        public static async Task<TwoNodes> StartAsync()
+        {
+            var redis = await RedisServerProcess.StartAsync();
+            var a = await StartNodeAsync(redis);
+            var b = await StartNodeAsync(redis);
+            await WaitForSubscriptionsAsync(2, a, b);
+            return new TwoNodes { Redis = redis, A = a, B = b };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await B.DisposeAsync();
+            await A.DisposeAsync();
+            await Redis.DisposeAsync();
+        }
+    }
+
     /// <summary>Waits until each C# node is subscribed and Redis counts <paramref name="nodeCount"/> nodes.</summary>
     internal static async Task WaitForSubscriptionsAsync(int nodeCount, params SocketIOTestServer[] nodes) =>
         await WaitForSubscriptionsAsync(nodeCount, SocketIOTestServer.Timeout, nodes);
@@ -44,10 +68,8 @@ public sealed class RedisClusterTests
     [Fact]
     public async Task A_broadcast_on_one_node_reaches_clients_of_the_other_by_namespace_and_by_room()
     {
-        await using var redis = await RedisServerProcess.StartAsync();
-        await using var a = await StartNodeAsync(redis);
-        await using var b = await StartNodeAsync(redis);
-        await WaitForSubscriptionsAsync(2, a, b);
+        await using var cluster = await TwoNodes.StartAsync();
+        var (redis, a, b) = (cluster.Redis, cluster.A, cluster.B);
         await using var client = await SocketIORawClient.OpenAsync(a);
         var (_, id) = await client.ConnectNamespaceAsync("/");
         await client.SendTextAsync("420[\"join\",\"r1\"]");
@@ -72,10 +94,8 @@ public sealed class RedisClusterTests
     [Fact]
     public async Task FetchSockets_SocketsJoin_SocketsLeave_and_DisconnectSockets_span_both_nodes()
     {
-        await using var redis = await RedisServerProcess.StartAsync();
-        await using var a = await StartNodeAsync(redis);
-        await using var b = await StartNodeAsync(redis);
-        await WaitForSubscriptionsAsync(2, a, b);
+        await using var cluster = await TwoNodes.StartAsync();
+        var (redis, a, b) = (cluster.Redis, cluster.A, cluster.B);
         await using var onA = await SocketIORawClient.OpenAsync(a);
         var (_, idA) = await onA.ConnectNamespaceAsync("/");
         await using var onB = await SocketIORawClient.OpenAsync(b);
@@ -109,10 +129,8 @@ public sealed class RedisClusterTests
     [Fact]
     public async Task A_broadcast_with_acks_collects_the_answers_of_clients_on_both_nodes()
     {
-        await using var redis = await RedisServerProcess.StartAsync();
-        await using var a = await StartNodeAsync(redis);
-        await using var b = await StartNodeAsync(redis);
-        await WaitForSubscriptionsAsync(2, a, b);
+        await using var cluster = await TwoNodes.StartAsync();
+        var (redis, a, b) = (cluster.Redis, cluster.A, cluster.B);
         await using var onA = await SocketIORawClient.OpenAsync(a);
         await onA.ConnectNamespaceAsync("/");
         await using var onB = await SocketIORawClient.OpenAsync(b);
@@ -158,10 +176,8 @@ public sealed class RedisClusterTests
     [Fact]
     public async Task When_Redis_goes_away_local_delivery_goes_on_and_cluster_delivery_resumes_when_it_returns()
     {
-        await using var redis = await RedisServerProcess.StartAsync();
-        await using var a = await StartNodeAsync(redis);
-        await using var b = await StartNodeAsync(redis);
-        await WaitForSubscriptionsAsync(2, a, b);
+        await using var cluster = await TwoNodes.StartAsync();
+        var (redis, a, b) = (cluster.Redis, cluster.A, cluster.B);
         await using var onA = await SocketIORawClient.OpenAsync(a);
         await onA.ConnectNamespaceAsync("/");
         await using var onB = await SocketIORawClient.OpenAsync(b);
