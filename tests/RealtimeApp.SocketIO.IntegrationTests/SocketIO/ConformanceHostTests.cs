@@ -99,7 +99,7 @@ public sealed class ConformanceHostTests
     [Fact]
     public async Task A_client_that_never_joins_a_namespace_is_closed_after_the_one_second_connect_timeout()
     {
-        await using var host = await ConformanceHostProcess.StartAsync();
+        await using var host = await ConformanceHostProcess.StartAsync("--SocketIO:ConnectTimeout=00:00:01");
         var clock = Stopwatch.StartNew();
         await using var client = await SocketIORawClient.OpenAsync(host.WebSocketUrl);
 
