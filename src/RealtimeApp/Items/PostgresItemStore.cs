@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Npgsql;
 
 namespace RealtimeApp.Items;
@@ -12,9 +11,6 @@ namespace RealtimeApp.Items;
 /// </summary>
 public sealed class PostgresItemStore(string connectionString) : IItemStore, IAsyncDisposable
 {
-    private const string Columns =
-        "seq, id, title, description, owner, starting_cents, current_cents, leader, bid_count, status, created_at, closes_at, version";
-
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
     /// <inheritdoc />
@@ -59,7 +55,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
     public async Task<(IReadOnlyList<Item> Items, string? NextCursor)> ListAsync(string? cursor, int limit,
         CancellationToken cancellationToken = default)
     {
-        await using var command = _source.CreateCommand($"SELECT {Columns} FROM items WHERE seq < $1 ORDER BY seq DESC LIMIT $2");
+        await using var command = _source.CreateCommand($"SELECT {ItemRow.Columns} FROM items WHERE seq < $1 ORDER BY seq DESC LIMIT $2");
         command.Parameters.AddWithValue(ItemPage.Before(cursor));
         command.Parameters.AddWithValue(limit + 1);
         var items = new List<(long Seq, Item Item)>();
@@ -67,7 +63,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                items.Add((reader.GetInt64(0), Read(reader)));
+                items.Add((reader.GetInt64(0), ItemRow.Read(reader, ReadTime)));
             }
         }
         return ItemPage.From(items, limit);
@@ -87,7 +83,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
         // PostgreSQL keeps microseconds: the item returned is the item as it will be read back.
         now = ToMicroseconds(now);
         var closesAt = request.ClosesAt is { } closing ? ToMicroseconds(closing) : (DateTimeOffset?)null;
-        var item = new Item(NewId(), request.Title!.Trim(), request.Description?.Trim() ?? "", owner,
+        var item = new Item(ItemRow.NewId(), request.Title!.Trim(), request.Description?.Trim() ?? "", owner,
             request.StartingPrice!.Value, request.StartingPrice.Value, null, 0, ItemStatus.Open, now, closesAt, 1);
         await using var command = _source.CreateCommand("""
             INSERT INTO items (id, title, description, owner, starting_cents, current_cents, status, created_at, closes_at, version)
@@ -97,7 +93,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
         command.Parameters.AddWithValue(item.Title);
         command.Parameters.AddWithValue(item.Description);
         command.Parameters.AddWithValue(owner);
-        command.Parameters.AddWithValue(Cents(item.StartingPrice));
+        command.Parameters.AddWithValue(ItemRow.Cents(item.StartingPrice));
         command.Parameters.AddWithValue(now.UtcDateTime);
         command.Parameters.AddWithValue(item.ClosesAt is { } closes ? closes.UtcDateTime : DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -121,7 +117,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
             UPDATE items SET current_cents = $1, leader = $2, bid_count = bid_count + 1, version = version + 1 WHERE id = $3;
             """, connection, transaction))
         {
-            command.Parameters.AddWithValue(Cents(amount));
+            command.Parameters.AddWithValue(ItemRow.Cents(amount));
             command.Parameters.AddWithValue(bidder);
             command.Parameters.AddWithValue(itemId);
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -131,7 +127,7 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
         {
             command.Parameters.AddWithValue(itemId);
             command.Parameters.AddWithValue(bidder);
-            command.Parameters.AddWithValue(Cents(amount));
+            command.Parameters.AddWithValue(ItemRow.Cents(amount));
             command.Parameters.AddWithValue(now.UtcDateTime);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -167,37 +163,18 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
         bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT {Columns} FROM items WHERE id = $1{(forUpdate ? " FOR UPDATE" : "")}", connection, transaction);
+            $"SELECT {ItemRow.Columns} FROM items WHERE id = $1{(forUpdate ? " FOR UPDATE" : "")}", connection, transaction);
         command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ItemRow.Read(reader, ReadTime) : null;
     }
 
-    private static Item Read(NpgsqlDataReader r) => new(
-        Id: r.GetString(1),
-        Title: r.GetString(2),
-        Description: r.GetString(3),
-        Owner: r.GetString(4),
-        StartingPrice: r.GetInt64(5) / 100m,
-        CurrentPrice: r.GetInt64(6) / 100m,
-        Leader: r.IsDBNull(7) ? null : r.GetString(7),
-        BidCount: r.GetInt32(8),
-        Status: r.GetString(9) == "open" ? ItemStatus.Open : ItemStatus.Closed,
-        CreatedAt: new DateTimeOffset(r.GetDateTime(10), TimeSpan.Zero),
-        ClosesAt: r.IsDBNull(11) ? null : new DateTimeOffset(r.GetDateTime(11), TimeSpan.Zero),
-        Version: r.GetInt64(12));
-
-    private static long Cents(decimal amount) => (long)(amount * 100m);
+    // timestamptz comes back as a UTC DateTime.
+    private static DateTimeOffset ReadTime(System.Data.Common.DbDataReader r, int column) =>
+        new(r.GetDateTime(column), TimeSpan.Zero);
 
     private static DateTimeOffset ToMicroseconds(DateTimeOffset time) =>
         new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
-
-    private static string NewId()
-    {
-        Span<byte> bytes = stackalloc byte[9];
-        RandomNumberGenerator.Fill(bytes);
-        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
-    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _source.DisposeAsync();

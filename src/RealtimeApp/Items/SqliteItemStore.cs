@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
 namespace RealtimeApp.Items;
@@ -12,9 +11,6 @@ namespace RealtimeApp.Items;
 /// </summary>
 public sealed class SqliteItemStore(string connectionString) : IItemStore
 {
-    private const string Columns =
-        "seq, id, title, description, owner, starting_cents, current_cents, leader, bid_count, status, created_at, closes_at, version";
-
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -58,7 +54,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM items WHERE seq < $cursor ORDER BY seq DESC LIMIT $limit";
+        command.CommandText = $"SELECT {ItemRow.Columns} FROM items WHERE seq < $cursor ORDER BY seq DESC LIMIT $limit";
         command.Parameters.AddWithValue("$cursor", ItemPage.Before(cursor));
         command.Parameters.AddWithValue("$limit", limit + 1);
         var items = new List<(long Seq, Item Item)>();
@@ -66,7 +62,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                items.Add((reader.GetInt64(0), Read(reader)));
+                items.Add((reader.GetInt64(0), ItemRow.Read(reader, ReadTime)));
             }
         }
         return ItemPage.From(items, limit);
@@ -83,8 +79,8 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
     public async Task<Item> CreateAsync(string owner, CreateItemRequest request, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
-        var cents = Cents(request.StartingPrice!.Value);
-        var item = new Item(NewId(), request.Title!.Trim(), request.Description?.Trim() ?? "", owner,
+        var cents = ItemRow.Cents(request.StartingPrice!.Value);
+        var item = new Item(ItemRow.NewId(), request.Title!.Trim(), request.Description?.Trim() ?? "", owner,
             request.StartingPrice.Value, request.StartingPrice.Value, null, 0, ItemStatus.Open, now, request.ClosesAt, 1);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -124,7 +120,7 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
                 WHERE id = $id AND version = $version;
                 INSERT INTO bids (item_id, bidder, cents, placed_at) VALUES ($id, $bidder, $cents, $now);
                 """;
-            command.Parameters.AddWithValue("$cents", Cents(amount));
+            command.Parameters.AddWithValue("$cents", ItemRow.Cents(amount));
             command.Parameters.AddWithValue("$bidder", bidder);
             command.Parameters.AddWithValue("$id", itemId);
             command.Parameters.AddWithValue("$version", item!.Version);
@@ -182,34 +178,15 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"SELECT {Columns} FROM items WHERE id = $id";
+        command.CommandText = $"SELECT {ItemRow.Columns} FROM items WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ItemRow.Read(reader, ReadTime) : null;
     }
 
-    private static Item Read(SqliteDataReader r) => new(
-        Id: r.GetString(1),
-        Title: r.GetString(2),
-        Description: r.GetString(3),
-        Owner: r.GetString(4),
-        StartingPrice: r.GetInt64(5) / 100m,
-        CurrentPrice: r.GetInt64(6) / 100m,
-        Leader: r.IsDBNull(7) ? null : r.GetString(7),
-        BidCount: r.GetInt32(8),
-        Status: r.GetString(9) == "open" ? ItemStatus.Open : ItemStatus.Closed,
-        CreatedAt: DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture),
-        ClosesAt: r.IsDBNull(11) ? null : DateTimeOffset.Parse(r.GetString(11), CultureInfo.InvariantCulture),
-        Version: r.GetInt64(12));
-
-    private static long Cents(decimal amount) => (long)(amount * 100m);
+    // Times are ISO 8601 text in SQLite.
+    private static DateTimeOffset ReadTime(System.Data.Common.DbDataReader r, int column) =>
+        DateTimeOffset.Parse(r.GetString(column), CultureInfo.InvariantCulture);
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-
-    private static string NewId()
-    {
-        Span<byte> bytes = stackalloc byte[9];
-        RandomNumberGenerator.Fill(bytes);
-        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
-    }
 }
