@@ -92,6 +92,9 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
     public void AddAll(string id, IEnumerable<string> rooms) => _local.AddAll(id, rooms);
 
     /// <inheritdoc />
+    public int LocalRoomCount => _local.LocalRoomCount;
+
+    /// <inheritdoc />
     public void Delete(string id, string room) => _local.Delete(id, room);
 
     /// <inheritdoc />

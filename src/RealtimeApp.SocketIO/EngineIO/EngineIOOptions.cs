@@ -85,6 +85,27 @@ public sealed class EngineIOOptions
     /// </summary>
     public bool AllowEIO3 { get; set; }
 
+    /// <summary>
+    /// At shutdown, how long running Socket.IO event handlers (and the acks and writes they make) get to
+    /// finish, and the clients to receive what was queued for them, before the remaining connections are left
+    /// to Kestrel, which aborts them. Default 10 s (and never past the host's <c>ShutdownTimeout</c>).
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most sessions open at once on this endpoint. A handshake past it is refused with HTTP 503 and
+    /// <c>{"code":4,"message":"Too many sessions"}</c> (polling and WebSocket alike). Default null: no limit, as Node.
+    /// </summary>
+    public int? MaxSessions { get; set; }
+
+    /// <summary>
+    /// Handshakes allowed per client IP address (<c>HttpContext.Connection.RemoteIpAddress</c>: behind a proxy,
+    /// enable forwarded headers so it is the client's). Past it a handshake is refused with HTTP 429, a
+    /// <c>Retry-After</c> header and <c>{"code":4,"message":"Too many handshakes"}</c>; requests of open
+    /// sessions are never counted. Default null: no limit, as Node.
+    /// </summary>
+    public RateLimitOptions? HandshakeRateLimit { get; set; }
+
     internal EngineIOOptions Clone() => (EngineIOOptions)MemberwiseClone();
 
     internal bool Allows(EngineTransports transport) => (Transports & transport) != 0;

@@ -70,6 +70,11 @@ public sealed partial class EngineServer
             await RefuseAsync(context, EngineErrorCode.UnsupportedProtocolVersion);
             return;
         }
+        if (TryAdmitHandshake(context) is { } refuse)
+        {
+            await refuse(context);
+            return;
+        }
 
         var sid = NewSessionId();
         var handshake = EngineHandshakeRequest.From(context, Time.GetUtcNow());
@@ -85,7 +90,16 @@ public sealed partial class EngineServer
             return;
         }
 
-        var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
+        System.Net.WebSockets.WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
+        }
+        catch
+        {
+            ReleaseSession(); // the reserved slot never became a session
+            throw;
+        }
         WebSocketTransport? webSocket = null;
         Open(sid, protocol, s => webSocket = new WebSocketTransport(socket, s, probing: false, BatchingUpgradeFeature.StreamOf(context)),
             handshake, []);

@@ -22,6 +22,7 @@ public sealed partial class EngineServer
         _handler = handler;
         Logger = logger;
         Time = time;
+        _handshakeLimiter = CreateHandshakeLimiter(options.HandshakeRateLimit);
     }
 
     /// <summary>The endpoint's options (a copy: later changes to the registered options do not apply).</summary>
@@ -46,7 +47,13 @@ public sealed partial class EngineServer
         }
     }
 
-    internal void Remove(EngineSession session) => _sessions.TryRemove(new(session.Id, session));
+    internal void Remove(EngineSession session)
+    {
+        if (_sessions.TryRemove(new(session.Id, session)))
+        {
+            ReleaseSession();
+        }
+    }
 
     internal void DispatchMessage(EngineSession session, in DecodedPacket message)
     {

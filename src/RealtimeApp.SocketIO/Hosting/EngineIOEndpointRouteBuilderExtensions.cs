@@ -43,8 +43,17 @@ public static class EngineIOEndpointRouteBuilderExtensions
             services.GetRequiredService<ILogger<EngineServer>>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System);
 
-        // At shutdown, clients are told (queued packets flushed, then close) instead of being cut.
-        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.CloseAll);
+        // At shutdown, clients are told (queued packets flushed, then close) instead of being cut: drained
+        // by SocketIOShutdownService when AddEngineIO/AddSocketIO registered it, else closed when stopping.
+        if (services.GetService<EngineEndpoints>() is { } registry)
+        {
+            registry.Add(server);
+            services.GetService<SocketIOMetrics>(); // creates the meter's instruments
+        }
+        else
+        {
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.CloseAll);
+        }
 
         // WebSockets are accepted inside this endpoint's own pipeline (as SignalR's MapConnections does),
         // so the app needs no UseWebSockets(). Kestrel's keep-alive pings are off: Engine.IO pings itself.

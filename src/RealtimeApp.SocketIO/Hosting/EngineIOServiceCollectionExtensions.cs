@@ -7,7 +7,10 @@ namespace RealtimeApp.SocketIO.Hosting;
 /// <summary>Registers Engine.IO services.</summary>
 public static class EngineIOServiceCollectionExtensions
 {
-    /// <summary>Registers the default <see cref="EngineIOOptions"/> for every <c>MapEngineIO</c> endpoint.</summary>
+    /// <summary>
+    /// Registers the default <see cref="EngineIOOptions"/> for every <c>MapEngineIO</c> endpoint, the graceful
+    /// shutdown drain and the <c>RealtimeApp.SocketIO</c> meter.
+    /// </summary>
     public static IServiceCollection AddEngineIO(this IServiceCollection services, Action<EngineIOOptions>? configure = null)
     {
         var options = services.AddOptions<EngineIOOptions>();
@@ -16,6 +19,14 @@ public static class EngineIOServiceCollectionExtensions
             options.Configure(configure);
         }
         services.TryAddSingleton(TimeProvider.System);
+        if (!services.Any(d => d.ServiceType == typeof(EngineEndpoints)))
+        {
+            services.AddSingleton<EngineEndpoints>();
+            services.AddMetrics();
+            services.AddSingleton<SocketIOMetrics>();
+            // The graceful drain at shutdown (see SocketIOShutdownService for the order of things).
+            services.AddHostedService<SocketIOShutdownService>();
+        }
         return services;
     }
 }

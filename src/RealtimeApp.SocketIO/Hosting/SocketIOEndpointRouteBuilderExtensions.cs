@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using RealtimeApp.SocketIO.SocketIO;
 
 namespace RealtimeApp.SocketIO.Hosting;
@@ -34,9 +33,8 @@ public static class SocketIOEndpointRouteBuilderExtensions
             endpoint = new EngineIOEndpointConventionBuilder(new EndpointConventions(endpoint, bundle), endpoint.Server);
         }
 
-        // Registered after MapEngineIO's own, so it runs first at shutdown: sockets leave with
-        // "server shutting down" before the engine closes their sessions.
-        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(server.Close);
+        // Shutdown (SocketIOShutdownService) drains this server with its engine endpoint.
+        server.Engine = endpoint.Server;
         return endpoint;
     }
 }

@@ -24,6 +24,11 @@ public sealed partial class SocketContext
         CancellationToken cancellationToken = default)
     {
         ReservedEvents.Check(eventName);
+        if (Namespace.Server.Options.MaxPendingAcksPerSocket is { } max && PendingAcks.Count >= max)
+        {
+            Namespace.Server.CountLimitHit();
+            throw new SocketIOLimitExceededException(nameof(SocketIOOptions.MaxPendingAcksPerSocket), $"too many pending acks ({max})");
+        }
         var id = Namespace.NextAckId();
         var answer = new TaskCompletionSource<SocketArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
         PendingAcks[id] = packet => answer.TrySetResult(new SocketArguments(packet, offset: 0));
@@ -47,6 +52,9 @@ public sealed partial class SocketContext
     internal void ExpectAck(long id, Action<SocketPacket> onAck) => PendingAcks[id] = onAck;
 
     internal void ForgetAck(long id) => _pendingAcks?.TryRemove(id, out _);
+
+    /// <summary>Acks the server is waiting for from this client (for statistics).</summary>
+    internal int PendingAckCount => _pendingAcks?.Count ?? 0;
 
     private void OnAck(SocketPacket packet)
     {

@@ -63,6 +63,16 @@ public sealed partial class SocketContext
         return handler(data, e);
     });
 
+    // An event that will not reach any handler: dropped, and its ack (if asked) carries the reason in the
+    // same shape as the typed handlers' invalid_payload answers.
+    private void Refuse(SocketPacket packet, string code, string message)
+    {
+        if (packet.AckId is { } id)
+        {
+            Deliver(OutgoingPacket.Ack(Namespace.Name, id, [new { ok = false, error = new { code, message } }]), volatileSend: false);
+        }
+    }
+
     /// <summary>Listens to every event (Node's <c>socket.onAny</c>), before the named listeners.</summary>
     public SocketContext OnAny(Func<SocketEventArgs, Task> handler)
     {
@@ -73,8 +83,32 @@ public sealed partial class SocketContext
         return this;
     }
 
+    private TokenBucket _eventBudget;
+    private bool _eventBudgetStarted;
+
     internal void OnEvent(SocketPacket packet)
     {
+        var server = Namespace.Server;
+        if (server.IsShuttingDown)
+        {
+            // Nothing new starts once the drain has begun: the client is told, nothing is half-done.
+            Refuse(packet, "shutting_down", "server shutting down");
+            return;
+        }
+        if (server.Options.EventRateLimit is { } limit)
+        {
+            if (!_eventBudgetStarted)
+            {
+                _eventBudget = new TokenBucket(limit, server.Time);
+                _eventBudgetStarted = true;
+            }
+            if (!_eventBudget.TryTake(limit, server.Time))
+            {
+                server.CountRateLimited();
+                Refuse(packet, "rate_limited", "rate limited");
+                return;
+            }
+        }
         var first = packet.Data!.Value[0];
         var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
         var args = new SocketEventArgs(this, packet, name);

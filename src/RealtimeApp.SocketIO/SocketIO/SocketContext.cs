@@ -84,7 +84,25 @@ public sealed partial class SocketContext
     public event Action<SocketContext, DisconnectReason>? Disconnected;
 
     /// <summary>Joins <paramref name="rooms"/>.</summary>
-    public void Join(params string[] rooms) => Namespace.Adapter.AddAll(Id, rooms);
+    /// <exception cref="SocketIOLimitExceededException">Past <see cref="SocketIOOptions.MaxRoomsPerSocket"/> ("room limit reached"); then none is joined.</exception>
+    public void Join(params string[] rooms)
+    {
+        if (Namespace.Server.Options.MaxRoomsPerSocket is { } max)
+        {
+            var joined = Namespace.Adapter.SocketRooms(Id);
+            var after = joined.Count - (joined.Contains(Id) ? 1 : 0);
+            foreach (var room in rooms.Distinct(StringComparer.Ordinal))
+            {
+                after += room == Id || joined.Contains(room) ? 0 : 1;
+            }
+            if (after > max)
+            {
+                Namespace.Server.CountLimitHit();
+                throw new SocketIOLimitExceededException(nameof(SocketIOOptions.MaxRoomsPerSocket), $"room limit reached ({max})");
+            }
+        }
+        Namespace.Adapter.AddAll(Id, rooms);
+    }
 
     /// <summary>Leaves <paramref name="room"/>.</summary>
     public void Leave(string room) => Namespace.Adapter.Delete(Id, room);

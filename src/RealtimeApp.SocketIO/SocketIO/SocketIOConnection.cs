@@ -51,6 +51,30 @@ internal sealed class SocketIOConnection
         }
     }
 
+    private int _connecting; // CONNECTs whose middlewares are still running
+
+    /// <summary>Counts a CONNECT in progress, unless the connection is at <paramref name="max"/> namespaces (joined or joining).</summary>
+    public bool TryBeginConnect(int? max)
+    {
+        lock (_gate)
+        {
+            if (max is { } limit && _sockets.Count + _connecting >= limit)
+            {
+                return false;
+            }
+            _connecting++;
+            return true;
+        }
+    }
+
+    public void EndConnect()
+    {
+        lock (_gate)
+        {
+            _connecting--;
+        }
+    }
+
     public void Add(SocketContext socket)
     {
         lock (_gate)
@@ -205,7 +229,7 @@ internal sealed class SocketIOConnection
 
     private void DisposeConnectTimer() => Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
 
-    private SocketContext[] Snapshot()
+    internal SocketContext[] Snapshot()
     {
         lock (_gate)
         {

@@ -1,3 +1,5 @@
+using RealtimeApp.SocketIO.EngineIO;
+
 namespace RealtimeApp.SocketIO.SocketIO;
 
 /// <summary>
@@ -29,6 +31,43 @@ public sealed class SocketIOOptions
     /// Costs memory: every broadcast event is kept for that long.
     /// </summary>
     public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
+    // The operator's limits. Null (the default) is no limit, as in Node; the app sets them in
+    // appsettings.json. Each one refuses with a reason the client (or the calling code) can read.
+
+    /// <summary>
+    /// Most namespaces one connection may join at once. One more CONNECT gets a CONNECT_ERROR
+    /// <c>{"message":"namespace limit reached"}</c> (the client's <c>connect_error</c>); the connection stays.
+    /// </summary>
+    public int? MaxNamespacesPerConnection { get; set; }
+
+    /// <summary>
+    /// Most rooms a socket may be in, its own id room not counted. <see cref="SocketContext.Join"/> past it
+    /// throws <see cref="SocketIOLimitExceededException"/> ("room limit reached") and joins none of the rooms;
+    /// thrown from an event handler, the client's ack gets <c>{"ok":false,"error":{"code":"limit_exceeded",…}}</c>.
+    /// </summary>
+    public int? MaxRoomsPerSocket { get; set; }
+
+    /// <summary>
+    /// Most acks the server may wait for from one socket (<see cref="SocketContext.EmitWithAckAsync"/>). One
+    /// more throws <see cref="SocketIOLimitExceededException"/> ("too many pending acks") at once, so a client
+    /// that never answers cannot grow the server's memory.
+    /// </summary>
+    public int? MaxPendingAcksPerSocket { get; set; }
+
+    /// <summary>
+    /// Events a socket may send: a token bucket per socket. An event past it is dropped before any handler
+    /// runs; if it asked for an ack, the ack is <c>{"ok":false,"error":{"code":"rate_limited","message":"rate limited"}}</c>.
+    /// </summary>
+    public RateLimitOptions? EventRateLimit { get; set; }
+
+    /// <summary>
+    /// The event every socket receives when the server begins to shut down, with one argument,
+    /// <c>"server shutting down"</c> (the disconnect reason its server-side handlers see). Its transport then
+    /// closes, so clients reconnect (to another node, or to this one when it is back). Default
+    /// <c>"shutdown"</c>; null sends nothing, as Node.
+    /// </summary>
+    public string? ShutdownEvent { get; set; } = "shutdown";
 }
 
 /// <summary>Connection state recovery settings (Node's names and defaults).</summary>

@@ -30,6 +30,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         _scopes = scopes;
         AdapterFactory = adapters;
         Options = options.Value;
+        Options.EventRateLimit?.Validate(nameof(SocketIOOptions.EventRateLimit));
         Log = new SocketIOLog(logger);
         Time = time;
         Of("/");
@@ -77,14 +78,6 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     /// <summary>Targets rooms of the main namespace.</summary>
     public BroadcastOperator To(params string[] rooms) => Sockets.To(rooms);
 
-    /// <summary>Disconnects every client with "server shutting down" (called when the app stops).</summary>
-    public void Close()
-    {
-        foreach (var connection in _connections.Values)
-        {
-            connection.Close(DisconnectReason.ServerShuttingDown, notifyClient: false);
-        }
-    }
 
     void IEngineSessionHandler.OnOpened(EngineSession session)
     {
@@ -132,19 +125,33 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
                 }
             }
         }
-        if (ns is null)
+        var refusal = ns is null ? "Invalid namespace"
+            : IsShuttingDown ? "server shutting down"
+            : null;
+        if (refusal is null && !connection.TryBeginConnect(Options.MaxNamespacesPerConnection))
+        {
+            CountLimitHit();
+            refusal = "namespace limit reached";
+        }
+        if (refusal is not null)
         {
             connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
-                SocketNamespace.ConnectError("Invalid namespace", null)));
+                connection.IsLegacyClient ? LegacyProtocol.ConnectError(refusal, null) : SocketNamespace.ConnectError(refusal, null)));
             return;
         }
+        Interlocked.Increment(ref _running);
         try
         {
-            await ns.ConnectAsync(connection, auth);
+            await ns!.ConnectAsync(connection, auth);
         }
         catch (Exception ex)
         {
             Log.HandlerFailed(connection.Session.Id, ex);
+        }
+        finally
+        {
+            connection.EndConnect();
+            Interlocked.Decrement(ref _running);
         }
     }
 
@@ -170,23 +177,44 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
             _ = args.DisposeScopeAsync();
             return;
         }
+        Interlocked.Increment(ref _running);
         _ = FinishAsync(pending, args);
     }
 
     private async Task FinishAsync(List<Task> pending, SocketEventArgs args)
     {
-        foreach (var task in pending)
+        try
         {
-            try
+            foreach (var task in pending)
             {
-                await task;
+                try
+                {
+                    await task;
+                }
+                catch (Exception ex)
+                {
+                    HandlerFailed(args, ex);
+                }
             }
-            catch (Exception ex)
-            {
-                Log.HandlerFailed(args.Socket.Id, ex);
-            }
+            await args.DisposeScopeAsync();
         }
-        await args.DisposeScopeAsync();
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    // A limit refusal is an answer, not a bug: the client's ack gets it (when it asked for one and the
+    // handler had not answered yet); anything else is logged as the handler's failure.
+    private void HandlerFailed(SocketEventArgs args, Exception ex)
+    {
+        if (ex is SocketIOLimitExceededException limit)
+        {
+            Log.LimitExceeded(args.Socket.Id, limit.Limit, limit.Message);
+            args.Ack?.Send(new { ok = false, error = new { code = "limit_exceeded", message = limit.Message } });
+            return;
+        }
+        Log.HandlerFailed(args.Socket.Id, ex);
     }
 
     /// <returns>The handler's task when it has not finished yet; null when it is done (or failed, logged).</returns>
@@ -199,7 +227,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
-            Log.HandlerFailed(args.Socket.Id, ex);
+            HandlerFailed(args, ex);
             return null;
         }
     }

@@ -156,18 +156,23 @@ public sealed class RawSocketIOPacketTests
     }
 
     [Fact]
-    public async Task Server_shutdown_closes_every_connection_with_server_shutting_down()
+    public async Task Server_shutdown_tells_each_socket_then_closes_with_server_shutting_down()
     {
         var server = await SocketIOTestServer.StartAsync();
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
+        var (_, customSid) = await client.ConnectNamespaceAsync("/custom");
 
         var stopping = server.DisposeAsync().AsTask();
         var before = await client.ReceiveUntilClosedAsync();
         await stopping;
 
-        Assert.Empty(before);
+        // The shutdown event in each namespace, then the transport closes (no DISCONNECT packet: clients
+        // reconnect, as after Node's io.close()).
+        Assert.Equal(["""42/custom,["shutdown","server shutting down"]""", """42["shutdown","server shutting down"]"""],
+            before.Select(f => f.Text).Order(StringComparer.Ordinal));
         Assert.Equal(DisconnectReason.ServerShuttingDown, server.DisconnectReasonOf(sid));
+        Assert.Equal(DisconnectReason.ServerShuttingDown, server.DisconnectReasonOf(customSid));
     }
 
     [Fact]

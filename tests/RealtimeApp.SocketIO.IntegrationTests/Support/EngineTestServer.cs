@@ -53,6 +53,7 @@ internal sealed class EngineTestServer : IAsyncDisposable
         {
             o.PingInterval = TimeSpan.FromMilliseconds(300);
             o.PingTimeout = TimeSpan.FromMilliseconds(200);
+            o.DrainTimeout = TimeSpan.FromSeconds(1); // abandoned polling sessions must not hold disposal long
             configure?.Invoke(o);
         });
         services?.Invoke(builder);

@@ -90,6 +90,8 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
                 engine.PingInterval = TimeSpan.FromMilliseconds(300);
                 engine.PingTimeout = TimeSpan.FromSeconds(2);
                 engine.MaxHttpBufferSize = 1_000_000;
+                // Abandoned polling sessions would hold each test's disposal for the whole drain.
+                engine.DrainTimeout = TimeSpan.FromSeconds(1);
                 configureEngine?.Invoke(engine);
             });
         socketIO?.Invoke(socketIOBuilder);

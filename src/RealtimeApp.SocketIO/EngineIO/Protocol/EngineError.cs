@@ -37,14 +37,15 @@ public static class EngineError
 
     /// <summary>
     /// Writes the error response: 403 for <see cref="EngineErrorCode.Forbidden"/> on HTTP requests,
-    /// 400 for everything else (and for every WebSocket upgrade request, as Node does).
+    /// 400 for everything else (and for every WebSocket upgrade request, as Node does), unless
+    /// <paramref name="statusCode"/> says otherwise (the server's own limits: 429, 503).
     /// </summary>
-    public static async Task WriteAsync(HttpContext context, EngineErrorCode code, string? message = null)
+    public static async Task WriteAsync(HttpContext context, EngineErrorCode code, string? message = null, int? statusCode = null)
     {
         var response = context.Response;
-        response.StatusCode = code == EngineErrorCode.Forbidden && !context.WebSockets.IsWebSocketRequest
+        response.StatusCode = statusCode ?? (code == EngineErrorCode.Forbidden && !context.WebSockets.IsWebSocketRequest
             ? StatusCodes.Status403Forbidden
-            : StatusCodes.Status400BadRequest;
+            : StatusCodes.Status400BadRequest);
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-store";
         await using var json = new Utf8JsonWriter(response.BodyWriter);

@@ -24,6 +24,9 @@ public interface ISocketIOAdapter
     /// <summary>The rooms socket <paramref name="id"/> is in (empty when unknown).</summary>
     IReadOnlySet<string> SocketRooms(string id);
 
+    /// <summary>Rooms with at least one member on this node, socket-id rooms included (for statistics; 0 when not known).</summary>
+    int LocalRoomCount => 0;
+
     /// <summary>The ids selected by <paramref name="options"/>' rooms and exceptions.</summary>
     IReadOnlyCollection<string> Sockets(BroadcastOptions options);
 

@@ -112,6 +112,18 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
         }
     }
 
+    /// <inheritdoc />
+    public int LocalRoomCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rooms.Count;
+            }
+        }
+    }
+
     /// <summary>Every room with at least one member on this node (socket-id rooms included, as Node's <c>allRooms</c>).</summary>
     public IReadOnlyCollection<string> AllRooms()
     {
