@@ -39,6 +39,7 @@ try
     app = builder.Build();
 
     app.UseAppRequestLogging();
+    app.UseDiagnosticsAccess();
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseCors();
@@ -46,6 +47,7 @@ try
     app.MapSocketIO("/socket.io").RequireCors(AppCors.Policy);
     app.MapItems();
     app.MapStartupTrace();
+    app.MapAppMetrics();
 
     app.RunWithStartupTrace();
     return 0;

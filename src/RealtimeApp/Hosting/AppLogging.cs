@@ -33,11 +33,13 @@ public static class AppLogging
     {
         // preserveStaticLogger: each host owns its logger (disposed with it), so several hosts in one
         // test process never share or freeze a static one.
+        builder.Services.AddAppDiagnostics();
         builder.Services.AddSerilog(
             (services, lc) => WriteToConsole(
                 lc.ReadFrom.Configuration(builder.Configuration)
                     .ReadFrom.Services(services)
-                    .Filter.ByExcluding(IsPortInUseStackDump),
+                    .Filter.ByExcluding(IsPortInUseStackDump)
+                    .WriteTo.Sink(services.GetRequiredService<LogErrorCounter>()),
                 builder.Configuration),
             preserveStaticLogger: true);
         return builder;
@@ -45,11 +47,14 @@ public static class AppLogging
 
     /// <summary>
     /// Request logging, with Socket.IO polls and health probes demoted to Debug: long-polling turns every
-    /// poll into an HTTP request and would drown the log at Information.
+    /// poll into an HTTP request and would drown the log at Information. A 503 or 429 is the server's own
+    /// limits shedding load (too many sessions, handshake rate, shutting down): a warning, not an error.
     /// </summary>
     public static IApplicationBuilder UseAppRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, exception) =>
-            exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            exception is not null ? LogEventLevel.Error
+            : context.Response.StatusCode is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests ? LogEventLevel.Warning
+            : context.Response.StatusCode >= 500 ? LogEventLevel.Error
             : context.Request.Path.StartsWithSegments("/socket.io") || context.Request.Path.StartsWithSegments("/health")
                 ? LogEventLevel.Debug
                 : LogEventLevel.Information);

@@ -27,6 +27,12 @@ public interface IItemStore
 
     /// <summary>Closes an item for its owner, in one transaction.</summary>
     Task<ItemChange> CloseAsync(string itemId, string user, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// At shutdown, after the last write: leaves the store tidy for the next process (every write is already
+    /// durable; this only folds logs and closes pooled connections).
+    /// </summary>
+    Task FlushAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outcome of a write: the changed item, or why nothing changed.</summary>

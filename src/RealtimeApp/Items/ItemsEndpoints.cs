@@ -48,11 +48,19 @@ public static class ItemsEndpoints
         return endpoints;
     }
 
-    /// <summary>Creates or migrates the schema before Kestrel starts listening (hosted services start first).</summary>
-    private sealed class ItemStoreInitializer(IItemStore store) : IHostedService
+    /// <summary>
+    /// Creates or migrates the schema before Kestrel starts listening (hosted services start first), and
+    /// flushes the store at shutdown: StopAsync runs after the Socket.IO drain (StoppingAsync), so after the
+    /// last write a client could have been acked for.
+    /// </summary>
+    private sealed class ItemStoreInitializer(IItemStore store, ILogger<ItemStoreInitializer> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await store.FlushAsync(cancellationToken);
+            logger.LogInformation("Item store flushed");
+        }
     }
 }

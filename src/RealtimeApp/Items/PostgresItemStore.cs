@@ -178,4 +178,12 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    /// <inheritdoc />
+    /// <remarks>Commits are durable in PostgreSQL already; this returns the pooled connections to the server.</remarks>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        NpgsqlConnection.ClearAllPools();
+        return Task.CompletedTask;
+    }
 }

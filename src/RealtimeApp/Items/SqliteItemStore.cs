@@ -156,6 +156,20 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
         return ItemChange.Done(item! with { Status = ItemStatus.Closed, Version = item.Version + 1 });
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Checkpoints the WAL into the database file and truncates it, then closes the pooled connections, so
+    /// the file left behind is complete on its own (a copy or backup of items.db alone has every write).
+    /// </remarks>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await using (var connection = await OpenAsync(cancellationToken))
+        {
+            await ExecuteAsync(connection, "PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+        }
+        SqliteConnection.ClearAllPools();
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);

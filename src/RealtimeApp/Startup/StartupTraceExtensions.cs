@@ -40,11 +40,15 @@ public static class StartupTraceExtensions
         return services;
     }
 
-    /// <summary>Maps <c>GET /debug/startup</c>: the recorded phases, in order, as JSON.</summary>
+    /// <summary>
+    /// Maps <c>GET /debug/startup</c>: the recorded phases, in order, as JSON. Off with
+    /// <c>StartupTrace:Expose=false</c> or <c>Diagnostics:Expose=false</c>; who may call it is
+    /// <c>Diagnostics:AllowedNetworks</c> (see <see cref="Hosting.AppDiagnostics"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapStartupTrace(this IEndpointRouteBuilder endpoints)
     {
         var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
-        if (configuration.GetValue(ExposeKey, defaultValue: true))
+        if (configuration.GetValue(ExposeKey, defaultValue: true) && Hosting.AppDiagnostics.IsExposed(configuration))
         {
             endpoints.MapGet("/debug/startup", (StartupTrace trace) => Results.Ok(new
             {

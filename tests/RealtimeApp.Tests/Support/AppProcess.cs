@@ -128,6 +128,13 @@ internal sealed partial class AppProcess : IAsyncDisposable
         return await WaitForExitAsync();
     }
 
+    /// <summary>SIGKILL: the process dies at once, mid-write if it was writing (a crash, the OOM killer).</summary>
+    public async Task<int> KillAsync()
+    {
+        _process.Kill();
+        return await WaitForExitAsync();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
         await _exited.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));

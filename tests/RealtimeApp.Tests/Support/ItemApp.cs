@@ -51,6 +51,16 @@ internal sealed class ItemApp : IAsyncDisposable
         return exitCode;
     }
 
+    /// <summary>SIGKILL, then a new process on the same SQLite file; returns the killed process's exit code.</summary>
+    public async Task<int> CrashAndRestartAsync()
+    {
+        var exitCode = await Process.KillAsync();
+        await Process.DisposeAsync();
+        Http.Dispose();
+        await LaunchAsync();
+        return exitCode;
+    }
+
     /// <summary>A .NET SocketIOClient connected to /item as <paramref name="name"/>.</summary>
     public Task<ItemClient> ConnectAsync(string name, TransportProtocol transport = TransportProtocol.WebSocket) =>
         ItemClient.ConnectAsync(Address, name, transport);

@@ -30,6 +30,9 @@ internal sealed class ItemClient : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The underlying client, for listeners a test adds (e.g. the server's "shutdown" event).</summary>
+    public SocketIOClient.SocketIO Socket => _socket;
+
     /// <summary>A client of <c>{address}item</c> with <c>auth: { name }</c> (not connected yet).</summary>
     public static SocketIOClient.SocketIO Create(string address, object? auth, TransportProtocol transport) =>
         new(new Uri(new Uri(address), "item"), new SocketIOOptions
@@ -59,17 +62,20 @@ internal sealed class ItemClient : IAsyncDisposable
     }
 
     /// <summary>Emits <paramref name="eventName"/> with <paramref name="data"/> and returns the ack's first argument.</summary>
-    public async Task<JsonElement> RequestAsync(string eventName, params object?[] data)
+    public Task<JsonElement> RequestAsync(string eventName, params object?[] data) => RequestAsync(eventName, Wait, data);
+
+    /// <summary>As <see cref="RequestAsync(string, object?[])"/>, waiting at most <paramref name="wait"/>.</summary>
+    public async Task<JsonElement> RequestAsync(string eventName, TimeSpan wait, params object?[] data)
     {
         var ack = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _socket.EmitAsync(eventName, response => ack.TrySetResult(response.GetValue(0).Clone()), data!);
         try
         {
-            return await ack.Task.WaitAsync(Wait);
+            return await ack.Task.WaitAsync(wait);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"{Name}: no ack for {eventName} within {Wait}");
+            throw new TimeoutException($"{Name}: no ack for {eventName} within {wait}");
         }
     }
 
