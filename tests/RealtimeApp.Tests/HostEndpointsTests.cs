@@ -3,7 +3,7 @@ using RealtimeApp.Tests.Support;
 
 namespace RealtimeApp.Tests;
 
-/// <summary>The plain HTTP surface of the host: liveness, the static page, the trace switch.</summary>
+/// <summary>The plain HTTP surface of the host: liveness, the static page, the trace switch, the /debug access policy.</summary>
 public sealed class HostEndpointsTests
 {
     [Fact]
@@ -49,6 +49,19 @@ public sealed class HostEndpointsTests
         other.Headers.Add("Origin", "http://localhost:5000");
         var refused = await http.SendAsync(other);
         Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Theory]
+    [InlineData("--Diagnostics:Expose=false")]
+    [InlineData("--Diagnostics:AllowedNetworks:0=10.0.0.0/8")] // the caller (127.0.0.1) is outside
+    public async Task The_debug_endpoints_can_be_turned_off_or_kept_to_a_network(string setting)
+    {
+        await using var app = AppProcess.StartBuiltApp("--urls", "http://127.0.0.1:0", setting);
+        using var http = await ConnectAsync(app);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/debug/startup")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/debug/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
     }
 
     internal static async Task<HttpClient> ConnectAsync(AppProcess app)
