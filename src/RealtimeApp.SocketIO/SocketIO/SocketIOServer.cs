@@ -78,7 +78,6 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     /// <summary>Targets rooms of the main namespace.</summary>
     public BroadcastOperator To(params string[] rooms) => Sockets.To(rooms);
 
-
     void IEngineSessionHandler.OnOpened(EngineSession session)
     {
         var connection = new SocketIOConnection(this, session);
@@ -125,9 +124,14 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
                 }
             }
         }
-        var refusal = ns is null ? "Invalid namespace"
-            : IsShuttingDown ? "server shutting down"
-            : null;
+        if (ns is null)
+        {
+            // Node sends this one as an object whatever the client's protocol.
+            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
+                SocketNamespace.ConnectError("Invalid namespace", null)));
+            return;
+        }
+        var refusal = IsShuttingDown ? "server shutting down" : null;
         if (refusal is null && !connection.TryBeginConnect(Options.MaxNamespacesPerConnection))
         {
             CountLimitHit();
@@ -135,6 +139,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         if (refusal is not null)
         {
+            // As a middleware refusal is sent (a bare message to protocol-4 clients).
             connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
                 connection.IsLegacyClient ? LegacyProtocol.ConnectError(refusal, null) : SocketNamespace.ConnectError(refusal, null)));
             return;
@@ -142,7 +147,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         Interlocked.Increment(ref _running);
         try
         {
-            await ns!.ConnectAsync(connection, auth);
+            await ns.ConnectAsync(connection, auth);
         }
         catch (Exception ex)
         {
