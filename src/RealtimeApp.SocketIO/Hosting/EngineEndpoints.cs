@@ -17,29 +17,8 @@ internal sealed class EngineEndpoints
         }
     }
 
-    public int SessionCount
-    {
-        get
-        {
-            var total = 0;
-            foreach (var server in Servers)
-            {
-                total += server.SessionCount;
-            }
-            return total;
-        }
-    }
+    // Read on demand (metrics, the shutdown drain), never on the send path.
+    public int SessionCount => Servers.Sum(s => s.SessionCount);
 
-    public long RefusedHandshakes
-    {
-        get
-        {
-            long total = 0;
-            foreach (var server in Servers)
-            {
-                total += server.RefusedHandshakes;
-            }
-            return total;
-        }
-    }
+    public long RefusedHandshakes => Servers.Sum(s => s.RefusedHandshakes);
 }
