@@ -47,6 +47,7 @@ public sealed class SocketArguments : IReadOnlyList<JsonElement>
     public object?[] ToArray()
     {
         var result = new object?[Count];
+        var copies = new byte[]?[Attachments.Count]; // each attachment copied once for all the arguments
         for (var i = 0; i < result.Length; i++)
         {
             if (Attachments.Count == 0)
@@ -54,7 +55,7 @@ public sealed class SocketArguments : IReadOnlyList<JsonElement>
                 result[i] = this[i];
                 continue;
             }
-            var node = SocketPayload.Rehydrate(this[i], Attachments);
+            var node = SocketPayload.Rehydrate(this[i], Attachments, copies);
             result[i] = node is JsonValue value && value.TryGetValue(out byte[]? bytes) ? bytes : node;
         }
         return result;

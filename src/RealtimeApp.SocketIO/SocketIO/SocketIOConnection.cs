@@ -16,13 +16,14 @@ internal sealed class SocketIOConnection
     private readonly Dictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private ITimer? _connectTimer; // dropped once a namespace is joined
-    private SocketPacket? _pendingBinary;
+    private readonly BinaryPacketAssembler _assembler; // decoding and attachment reassembly (fuzzed in fuzz/)
     private bool _everConnected;
 
     public SocketIOConnection(SocketIOServer server, EngineSession session)
     {
         _server = server;
         Session = session;
+        _assembler = new BinaryPacketAssembler(server.Options.MaxAttachments);
         if (IsLegacyClient)
         {
             // Engine.IO v3 clients speak Socket.IO protocol 4, where the main namespace is joined implicitly:
@@ -104,50 +105,16 @@ internal sealed class SocketIOConnection
     /// <summary>One Engine.IO message: a text packet, or the next attachment of a pending binary packet.</summary>
     public void OnMessage(DecodedPacket message)
     {
-        if (message.IsBinary)
-        {
-            if (_pendingBinary is not { } pending)
-            {
-                Fail(SocketDecodeError.UnexpectedBinary);
-                return;
-            }
-            pending.Attachments.Add(message.Data.ToArray());
-            if (pending.IsComplete)
-            {
-                _pendingBinary = null;
-                if (!BinaryPlaceholders.AreValid(pending.Data!.Value, pending.AttachmentCount))
-                {
-                    Fail(SocketDecodeError.InvalidPlaceholder);
-                    return;
-                }
-                Dispatch(pending);
-            }
-            return;
-        }
-
-        if (_pendingBinary is not null)
-        {
-            Fail(SocketDecodeError.UnexpectedText);
-            return;
-        }
-        var error = SocketPacketCodec.Decode(message.Data.Span, out var packet, _server.Options.MaxAttachments);
+        var error = _assembler.Add(message, out var packet);
         if (error != SocketDecodeError.None)
         {
             Fail(error);
             return;
         }
-        if (packet!.AttachmentCount > 0)
+        if (packet is not null)
         {
-            _pendingBinary = packet;
-            return;
+            Dispatch(packet);
         }
-        if (packet.Type is SocketPacketType.BinaryEvent or SocketPacketType.BinaryAck
-            && !BinaryPlaceholders.AreValid(packet.Data!.Value, 0))
-        {
-            Fail(SocketDecodeError.InvalidPlaceholder);
-            return;
-        }
-        Dispatch(packet);
     }
 
     private void Dispatch(SocketPacket packet)

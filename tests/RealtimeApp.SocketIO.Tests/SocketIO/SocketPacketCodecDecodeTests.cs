@@ -204,6 +204,9 @@ public sealed class SocketPacketCodecDecodeTests
     [InlineData("2['x']", SocketDecodeError.InvalidJson)]
     [InlineData("0{", SocketDecodeError.InvalidJson)]
     [InlineData("0{\"a\":1,}", SocketDecodeError.InvalidJson)]
+    [InlineData("2[\"\\udc00\"]", SocketDecodeError.InvalidJson)] // lone surrogate escapes (fuzz/regressions/socket-packet)
+    [InlineData("2[\"x\",\"\\ud800\"]", SocketDecodeError.InvalidJson)]
+    [InlineData("51-[\"ev\",{\"\\ud800x\":1}]", SocketDecodeError.InvalidJson)]
     [InlineData("0\"str\"", SocketDecodeError.InvalidPayload)]
     [InlineData("0[]", SocketDecodeError.InvalidPayload)]
     [InlineData("0/custom,null", SocketDecodeError.InvalidPayload)]
@@ -226,6 +229,28 @@ public sealed class SocketPacketCodecDecodeTests
 
         Assert.Equal(expected, error);
         Assert.Null(packet);
+    }
+
+    [Fact]
+    public void Decode_text_that_is_not_utf8_is_invalid_json()
+    {
+        // Found by the fuzzer (fuzz/regressions/socket-packet): System.Text.Json parsed it, GetString() threw.
+        byte[][] wires = [[.. "2[\""u8, 0x83, .. "\"]"u8], [.. "0/a"u8, 0xFF, .. ",{}"u8], [.. "51-[\"\",{\"\":true,\""u8, 0x94, .. "\":0}]"u8]];
+        foreach (var wire in wires)
+        {
+            Assert.Equal(SocketDecodeError.InvalidJson, SocketPacketCodec.Decode(wire, out var packet));
+            Assert.Null(packet);
+        }
+    }
+
+    [Theory]
+    [InlineData("2[\"\\ud83d\\ude00\"]", "\ud83d\ude00")]
+    [InlineData("2[\"a\\u0000b\\n\\\\udc00\"]", "a\0b\n\\udc00")]
+    public void Decode_reads_valid_escapes(string wire, string expectedName)
+    {
+        var packet = DecodeOk(wire);
+
+        Assert.Equal(expectedName, packet.Data!.Value[0].GetString());
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace RealtimeApp.SocketIO.SocketIO.Protocol;
 
@@ -29,6 +30,14 @@ public static class SocketPacketCodec
         if (utf8.IsEmpty || utf8[0] < '0' || utf8[0] > '6')
         {
             return SocketDecodeError.UnknownType;
+        }
+        // System.Text.Json parses strings without checking their text: bytes that are not UTF-8 only fail when a
+        // string is read (GetString() throws InvalidOperationException — here for the event name, later for the
+        // placeholders' property names). Engine.IO hands over only valid UTF-8, but the codec's contract is a
+        // typed error for any input (found by fuzz/, socket-packet target).
+        if (!Utf8.IsValid(utf8))
+        {
+            return SocketDecodeError.InvalidJson;
         }
         var type = (SocketPacketType)(utf8[0] - '0');
         var i = 1;
@@ -89,6 +98,12 @@ public static class SocketPacketCodec
             {
                 return SocketDecodeError.InvalidJson;
             }
+            // Likewise a \u escape that leaves a lone surrogate ("\udc00": valid JSON, and what JSON.stringify
+            // writes for one) throws only when read. Checked only when the text has a \u escape at all (rare).
+            if (payload.IndexOf("\\u"u8) >= 0 && !EscapesAreValidUtf16(copy))
+            {
+                return SocketDecodeError.InvalidJson;
+            }
         }
 
         var shape = ValidateShape(type, data, ackId);
@@ -107,6 +122,27 @@ public static class SocketPacketCodec
             AttachmentCount = attachments,
         };
         return SocketDecodeError.None;
+    }
+
+    /// <summary>Whether every escaped string and property name of valid JSON <paramref name="json"/> reads as UTF-16.</summary>
+    private static bool EscapesAreValidUtf16(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString(); // the only way System.Text.Json offers to check an escape: it throws
+                }
+            }
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     // socket.io-parser isPacketValid: what each type's payload must look like.

@@ -32,7 +32,7 @@ public enum SocketDecodeError
     TooManyAttachments,
     /// <summary>An ack id that is not a non-negative integer that fits in 53 bits (a JS safe integer).</summary>
     InvalidAckId,
-    /// <summary>The payload is not valid JSON.</summary>
+    /// <summary>The payload is not valid JSON, or the packet is not valid UTF-8, or a string escape in it is a lone surrogate.</summary>
     InvalidJson,
     /// <summary>Valid JSON of the wrong shape for the packet type (e.g. EVENT that is not a non-empty array).</summary>
     InvalidPayload,

@@ -71,11 +71,20 @@ public static class SocketPayload
     /// Puts received attachments back where their placeholders are: a JSON tree whose binary leaves are
     /// <c>byte[]</c> values (so emitting it again sends them as attachments again).
     /// </summary>
-    public static JsonNode? Rehydrate(JsonElement value, IReadOnlyList<ReadOnlyMemory<byte>> attachments)
+    public static JsonNode? Rehydrate(JsonElement value, IReadOnlyList<ReadOnlyMemory<byte>> attachments) =>
+        Rehydrate(value, attachments, new byte[]?[attachments.Count]);
+
+    /// <summary>
+    /// <see cref="Rehydrate(JsonElement, IReadOnlyList{ReadOnlyMemory{byte}})"/> copying each attachment at most once
+    /// into <paramref name="copies"/>: a packet may name the same attachment from any number of placeholders, and a
+    /// copy per placeholder made allocation grow with the square of the packet's size (a 188 KB packet cost
+    /// 270 MB; found by the fuzz harness's allocation bound). Placeholders of one attachment share its array.
+    /// </summary>
+    internal static JsonNode? Rehydrate(JsonElement value, IReadOnlyList<ReadOnlyMemory<byte>> attachments, byte[]?[] copies)
     {
         if (BinaryPlaceholders.TryGetIndex(value, out var num) && num >= 0 && num < attachments.Count)
         {
-            return JsonValue.Create(attachments[num].ToArray());
+            return JsonValue.Create(copies[num] ??= attachments[num].ToArray());
         }
         switch (value.ValueKind)
         {
@@ -83,14 +92,14 @@ public static class SocketPayload
                 var array = new JsonArray();
                 foreach (var item in value.EnumerateArray())
                 {
-                    array.Add(Rehydrate(item, attachments));
+                    array.Add(Rehydrate(item, attachments, copies));
                 }
                 return array;
             case JsonValueKind.Object:
                 var obj = new JsonObject();
                 foreach (var property in value.EnumerateObject())
                 {
-                    obj[property.Name] = Rehydrate(property.Value, attachments);
+                    obj[property.Name] = Rehydrate(property.Value, attachments, copies);
                 }
                 return obj;
             default:
