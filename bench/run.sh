@@ -2,12 +2,16 @@
 # One command for the side-by-side benchmark: builds both bench servers and the load generator, then runs it on
 # core 1 (the servers it starts run on core 0). Arguments go to the generator's `run`:
 #   bash bench/run.sh [--quick|--full] [--reps N] [--only <scenario-prefix>] [--servers ours,node,ceiling] [--out <file>]
+#                     [--soak-clients N] [--soak-seconds S]      (the soak: --only soak, or --full)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d bench/node-peer/node_modules ]; then
   (cd bench/node-peer && npm ci --no-audit --no-fund)
 fi
+# 10,000 soak or idle clients need ~10,000 descriptors in the generator and as many in the server: use the hard limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 dotnet build -c Release bench/RealtimeApp.BenchHost
 dotnet build -c Release bench/RealtimeApp.LoadGen
 

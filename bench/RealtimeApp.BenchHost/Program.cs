@@ -1,6 +1,6 @@
 // Our side of the benchmarks: the same handlers as bench/node-peer on the library, plus the ceiling row
-// (RawWebSocketCeiling at /ws, /plain). No logging on the hot path.
-// Prints {"port":N,...} once listening.
+// (RawWebSocketCeiling at /ws, /plain). No logging output: one provider only counts Warning and Error events
+// (LogCounter, read through /stats). Prints {"port":N,...} once listening.
 //
 //   dotnet RealtimeApp.BenchHost.dll [port]        (default 0: a free port)
 using System.Net;
@@ -13,6 +13,8 @@ using RealtimeApp.SocketIO.SocketIO;
 var port = args.Length > 0 ? int.Parse(args[0]) : 0;
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
+var logCounter = new LogCounter();
+builder.Logging.AddProvider(logCounter);
 builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
 builder.Services.AddSocketIO(); // default ping settings (25 s / 20 s), as the Node peer
 
@@ -30,6 +32,41 @@ io.Sockets.OnConnection(socket =>
     });
     // stamp: broadcast a payload carrying the sender's timestamp.
     socket.On("stamp", e => io.Emit("s", e.Arguments()));
+
+    // The soak scenario's handlers (rooms, server-side acks and room broadcasts churn with the connections).
+    // join: joins the rooms named by the arguments, acks with how many were named.
+    socket.On("join", e =>
+    {
+        var rooms = new string[e.Count];
+        for (var i = 0; i < rooms.Length; i++)
+        {
+            rooms[i] = e[i].GetString() ?? "";
+        }
+        socket.Join(rooms);
+        e.Ack?.Send(rooms.Length);
+    });
+    // ask: the server emits "ask" to this client with an ack of its own (5 s timeout), then acks the event with
+    // "ok" or "timeout". A client that leaves meanwhile leaves the handler waiting for its timeout.
+    socket.On("ask", async e =>
+    {
+        string answer;
+        try
+        {
+            await socket.EmitWithAckAsync("ask", ["q"], TimeSpan.FromSeconds(5));
+            answer = "ok";
+        }
+        catch (TimeoutException)
+        {
+            answer = "timeout";
+        }
+        e.Ack?.Send(answer);
+    });
+    // roomcast: sends "r" with the payload (argument 1) to the other members of the room (argument 0), then acks.
+    socket.On("roomcast", e =>
+    {
+        socket.To(e[0].GetString() ?? "").Emit("r", e.Count > 1 ? e[1] : null);
+        e.Ack?.Send();
+    });
 });
 var socketIO = app.MapSocketIO();
 
@@ -40,14 +77,43 @@ app.Map("/ws", RawWebSocketCeiling.HandleAsync);
 app.MapGet("/plain", () => Results.Text("0{\"sid\":\"AAAAAAAAAAAAAAAAAAAA\",\"upgrades\":[\"websocket\"]}"));
 
 // What the load generator reads between phases: managed heap and open sessions, and a full GC on demand
-// (the Node peer answers the same two paths).
+// (the Node peer answers the same two paths). The soak scenario also reads every counter of GetStatistics(),
+// RSS, the GC heap and its committed memory, and the Warning/Error log events counted by LogCounter.
 var engine = socketIO.Server;
-app.MapGet("/stats", () => Results.Json(new { heap = GC.GetTotalMemory(false), sessions = engine.SessionCount }));
-app.MapGet("/gc", () =>
+app.MapGet("/stats", () =>
 {
-    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    var statistics = io.GetStatistics();
+    var heap = GC.GetTotalMemory(false);
+    return Results.Json(new
+    {
+        heap,
+        sessions = engine.SessionCount,
+        engineSessions = statistics.EngineSessions,
+        connections = statistics.Connections,
+        sockets = statistics.Sockets,
+        rooms = statistics.Rooms,
+        pendingAcks = statistics.PendingAcks,
+        runningHandlers = statistics.RunningHandlers,
+        refusedHandshakes = statistics.RefusedHandshakes,
+        rateLimitedEvents = statistics.RateLimitedEvents,
+        limitRefusals = statistics.LimitRefusals,
+        namespaces = statistics.Namespaces,
+        rssBytes = VmRssBytes(),
+        gcHeapBytes = heap,
+        gcCommittedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
+        errorsLogged = logCounter.Errors,
+        warningsLogged = logCounter.Warnings,
+        lastErrors = logCounter.LastErrors,
+    });
+});
+// /gc?aggressive=true (the soak) also decommits what the GC keeps for reuse (free regions), so RSS read after it is the
+// memory the process really holds, not how lazily the GC returned the last burst's regions.
+app.MapGet("/gc", (bool? aggressive) =>
+{
+    var mode = aggressive == true ? GCCollectionMode.Aggressive : GCCollectionMode.Forced;
+    GC.Collect(2, mode, blocking: true, compacting: true);
     GC.WaitForPendingFinalizers();
-    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.Collect(2, mode, blocking: true, compacting: true);
     return Results.Json(new { heap = GC.GetTotalMemory(false) });
 });
 
@@ -55,3 +121,16 @@ await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 Console.WriteLine(JsonSerializer.Serialize(new { port = new Uri(address).Port, server = "RealtimeApp.SocketIO" }));
 await app.WaitForShutdownAsync();
+
+// VmRSS of /proc/self/status (resident memory now; Environment.WorkingSet reads the same on Linux).
+static long VmRssBytes()
+{
+    foreach (var line in File.ReadLines("/proc/self/status"))
+    {
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+        {
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+    return Environment.WorkingSet;
+}

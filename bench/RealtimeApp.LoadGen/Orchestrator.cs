@@ -43,7 +43,7 @@ internal static class Orchestrator
         }
         var machine = MachineProbe.Describe(load);
 
-        var scenarios = ScenarioPlan.For(options.Mode).Where(scenario => options.Selects(scenario.Name)).ToList();
+        var scenarios = ScenarioPlan.For(options).Where(scenario => options.Selects(scenario.Name)).ToList();
         if (scenarios.Count == 0)
         {
             await Console.Error.WriteLineAsync($"no scenario starts with {string.Join(" or ", options.Only)}");

@@ -1,6 +1,7 @@
 // The benchmark load generator and orchestrator (see bench/README.md and perf-anchors Part C).
 //
 //   RealtimeApp.LoadGen run [--quick|--full] [--reps N] [--only <scenario-prefix>] [--servers ours,node,ceiling] [--out <file>]
+//                           [--soak-clients N] [--soak-seconds S]
 //   RealtimeApp.LoadGen hold ...      (internal: a child holding idle clients beyond one process's file limit)
 using RealtimeApp.LoadGen;
 using RealtimeApp.LoadGen.Cli;

@@ -3,11 +3,15 @@ using RealtimeApp.LoadGen.Scenarios;
 
 namespace RealtimeApp.LoadGen;
 
-/// <summary>The scenarios of a mode, in run order (perf-anchors Part C2).</summary>
+/// <summary>
+/// The scenarios of a mode, in run order (perf-anchors Part C2). The soak comes last, in <c>--full</c> or when
+/// <c>--only</c> names a prefix (the orchestrator then keeps what matches); the default quick set stays short.
+/// </summary>
 internal static class ScenarioPlan
 {
-    public static IEnumerable<Scenario> For(ModeSettings mode)
+    public static IEnumerable<Scenario> For(RunOptions options)
     {
+        var mode = options.Mode;
         foreach (var clients in mode.IdleCounts)
         {
             yield return new IdleScenario(clients);
@@ -24,5 +28,9 @@ internal static class ScenarioPlan
         }
         yield return new ConnectScenario(mode.ConnectCount);
         yield return new PollingScenario();
+        if (mode == ModeSettings.Full || options.Only.Length > 0)
+        {
+            yield return new SoakScenario(options.Soak);
+        }
     }
 }

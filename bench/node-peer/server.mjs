@@ -28,8 +28,22 @@ const http = createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
   };
-  if (req.url === "/stats") return json({ heap: process.memoryUsage().heapUsed, sessions: io.engine.clientsCount });
-  if (req.url === "/gc" && typeof global.gc === "function") {
+  if (req.url === "/stats") {
+    // The soak scenario's fields too, where Node has them (no pending-ack, handler or log counts).
+    const memory = process.memoryUsage();
+    const main = io.of("/");
+    return json({
+      heap: memory.heapUsed,
+      sessions: io.engine.clientsCount,
+      engineSessions: io.engine.clientsCount,
+      sockets: main.sockets.size,
+      rooms: main.adapter.rooms.size,
+      rssBytes: memory.rss,
+      gcHeapBytes: memory.heapUsed,
+      gcCommittedBytes: memory.heapTotal,
+    });
+  }
+  if ((req.url === "/gc" || req.url.startsWith("/gc?")) && typeof global.gc === "function") {
     global.gc();
     return json({ heap: process.memoryUsage().heapUsed });
   }
@@ -53,6 +67,26 @@ io.on("connection", (socket) => {
   });
   // stamp: broadcast a payload carrying the sender's timestamp (delivery delay = receive time - stamp).
   socket.on("stamp", (payload) => io.emit("s", payload));
+
+  // The soak scenario's handlers (the same as the C# bench host's).
+  socket.on("join", (...args) => {
+    const ack = typeof args[args.length - 1] === "function" ? args.pop() : null;
+    socket.join(args);
+    if (ack) ack(args.length);
+  });
+  socket.on("ask", async (ack) => {
+    let answer = "ok";
+    try {
+      await socket.timeout(5000).emitWithAck("ask", "q");
+    } catch {
+      answer = "timeout";
+    }
+    if (typeof ack === "function") ack(answer);
+  });
+  socket.on("roomcast", (room, payload, ack) => {
+    socket.to(room).emit("r", payload);
+    if (typeof ack === "function") ack();
+  });
 });
 
 http.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {

@@ -3,13 +3,15 @@ using RealtimeApp.LoadGen.Servers;
 namespace RealtimeApp.LoadGen.Cli;
 
 /// <summary>
-/// <c>run [--quick|--full] [--reps N] [--only prefix[,prefix]] [--servers ours,node,ceiling] [--out file]</c>.
+/// <c>run [--quick|--full] [--reps N] [--only prefix[,prefix]] [--servers ours,node,ceiling] [--out file]
+/// [--soak-clients N] [--soak-seconds S]</c>.
 /// </summary>
-internal sealed record RunOptions(ModeSettings Mode, int Reps, string[] Only, ServerKind[] Servers, string? OutFile)
+internal sealed record RunOptions(ModeSettings Mode, int Reps, string[] Only, ServerKind[] Servers, string? OutFile,
+    SoakSettings Soak)
 {
     public const string Usage =
         "usage: RealtimeApp.LoadGen run [--quick|--full] [--reps N] [--only <scenario-prefix>[,...]] " +
-        "[--servers ours,node,ceiling] [--out <file>]";
+        "[--servers ours,node,ceiling] [--out <file>] [--soak-clients N] [--soak-seconds S]";
 
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
@@ -18,6 +20,7 @@ internal sealed record RunOptions(ModeSettings Mode, int Reps, string[] Only, Se
         string[] only = [];
         var servers = ServerKinds.All;
         string? outFile = null;
+        var soak = SoakSettings.Default;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -45,11 +48,25 @@ internal sealed record RunOptions(ModeSettings Mode, int Reps, string[] Only, Se
                 case "--out":
                     outFile = Value(args, ref i);
                     break;
+                case "--soak-clients":
+                    soak = soak with { Clients = int.Parse(Value(args, ref i)) };
+                    if (soak.Clients < 1)
+                    {
+                        throw new ArgumentException("--soak-clients must be at least 1");
+                    }
+                    break;
+                case "--soak-seconds":
+                    soak = soak with { Duration = TimeSpan.FromSeconds(int.Parse(Value(args, ref i))) };
+                    if (soak.Duration < TimeSpan.FromSeconds(5))
+                    {
+                        throw new ArgumentException("--soak-seconds must be at least 5");
+                    }
+                    break;
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}'\n{Usage}");
             }
         }
-        return new RunOptions(mode, reps ?? mode.Reps, only, servers, outFile);
+        return new RunOptions(mode, reps ?? mode.Reps, only, servers, outFile, soak);
     }
 
     public bool Selects(string scenario) =>

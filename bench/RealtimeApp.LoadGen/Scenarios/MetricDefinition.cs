@@ -15,9 +15,11 @@ internal sealed record Target(TargetKind Kind, string Op, double Value)
 
     public static Target OursEquals(double value) => new(TargetKind.Ours, "==", value);
 
+    public static Target OursAtMost(double value) => new(TargetKind.Ours, "<=", value);
+
     public string Text => Kind == TargetKind.Ratio
         ? $"{(Op == ">=" ? "≥" : "≤")}{Value:0.##}×"
-        : $"ours={Value:#,0}";
+        : $"ours{Op switch { ">=" => "≥", "<=" => "≤", _ => "=" }}{Value:#,0.##}";
 
     /// <summary>Null when the inputs are missing (a server not run, a failed measurement).</summary>
     public bool? IsMet(double? ratio, double? ours)

@@ -111,10 +111,14 @@ internal sealed class ServerProcess : IDisposable
         return stats ?? throw new InvalidDataException("empty /stats reply");
     }
 
-    /// <summary><c>GET /gc</c>: a full blocking GC in the server; returns the heap bytes left after it.</summary>
-    public async Task<long> CollectGarbageAsync()
+    /// <summary>
+    /// <c>GET /gc</c>: a full blocking GC in the server; returns the heap bytes left after it. With
+    /// <paramref name="aggressive"/> our host also decommits the GC's free memory (Node's gc() is full either way).
+    /// </summary>
+    public async Task<long> CollectGarbageAsync(bool aggressive = false)
     {
-        var reply = await Http.GetFromJsonAsync<ServerStats>($"http://127.0.0.1:{Port}/gc", JsonSerializerOptions.Web);
+        var reply = await Http.GetFromJsonAsync<ServerStats>(
+            $"http://127.0.0.1:{Port}/gc{(aggressive ? "?aggressive=true" : "")}", JsonSerializerOptions.Web);
         await SocketThread.Leave();
         return reply?.Heap ?? throw new InvalidDataException("empty /gc reply");
     }
@@ -165,5 +169,27 @@ internal sealed class ServerProcess : IDisposable
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 }
 
-/// <summary>The reply of <c>/stats</c> (both fields) and <c>/gc</c> (heap only).</summary>
-internal sealed record ServerStats(long Heap, long? Sessions);
+/// <summary>
+/// The reply of <c>/stats</c> and <c>/gc</c> (heap only). <see cref="Heap"/> and <see cref="Sessions"/> come from
+/// every server; the rest is what the soak reads: the C# host's <c>SocketIOServer.GetStatistics()</c>, memory and
+/// logged-error counts, of which the Node peer has a subset (null where a server has no such number).
+/// </summary>
+internal sealed record ServerStats(
+    long Heap,
+    long? Sessions,
+    long? EngineSessions = null,
+    long? Connections = null,
+    long? Sockets = null,
+    long? Rooms = null,
+    long? PendingAcks = null,
+    long? RunningHandlers = null,
+    long? RefusedHandshakes = null,
+    long? RateLimitedEvents = null,
+    long? LimitRefusals = null,
+    long? Namespaces = null,
+    long? RssBytes = null,
+    long? GcHeapBytes = null,
+    long? GcCommittedBytes = null,
+    long? ErrorsLogged = null,
+    long? WarningsLogged = null,
+    string[]? LastErrors = null);

@@ -31,6 +31,7 @@ internal sealed class WsConnection : IDisposable
     private PacketSink _sink = IgnoringSink.Instance;
     private volatile bool _disposed;
     private volatile bool _lost;
+    private volatile bool _answerPings = true;
 
     private WsConnection(Socket socket, bool engineIo, int bufferSize)
     {
@@ -40,6 +41,16 @@ internal sealed class WsConnection : IDisposable
     }
 
     public bool EngineIo { get; }
+
+    /// <summary>
+    /// False makes the client a silently dead one: Engine.IO pings are read but not answered, so the server must
+    /// time the session out (pingInterval + pingTimeout). The soak scenario uses it.
+    /// </summary>
+    public bool AnswerPings
+    {
+        get => _answerPings;
+        set => _answerPings = value;
+    }
 
     /// <summary>Neither closed by us nor lost.</summary>
     public bool IsOpen => !_disposed && !_lost;
@@ -272,6 +283,8 @@ internal sealed class WsConnection : IDisposable
         {
             case (byte)'4':
                 _sink.OnPacket(this, message, receivedAt);
+                break;
+            case (byte)'2' when !AnswerPings:
                 break;
             case (byte)'2':
                 // Engine.IO heartbeat: answer at once, or the server drops us after pingTimeout.
