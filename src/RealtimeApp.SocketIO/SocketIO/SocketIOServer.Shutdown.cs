@@ -32,7 +32,8 @@ public sealed partial class SocketIOServer
         }
         foreach (var ns in _namespaces.Values)
         {
-            ns.Emit(eventName, DisconnectReasons.ToWireString(DisconnectReason.ServerShuttingDown));
+            // Local: over a cluster adapter a plain emit would tell the other nodes' clients too.
+            ns.Local.Emit(eventName, DisconnectReasons.ToWireString(DisconnectReason.ServerShuttingDown));
         }
     }
 

@@ -66,6 +66,25 @@ public sealed class RedisClusterTests
     }
 
     [Fact]
+    public async Task A_node_shutting_down_tells_only_its_own_clients()
+    {
+        await using var cluster = await TwoNodes.StartAsync();
+        var leaving = await StartNodeAsync(cluster.Redis);
+        await WaitForSubscriptionsAsync(3, leaving);
+        await using var staying = await SocketIORawClient.OpenAsync(cluster.A);
+        await staying.ConnectNamespaceAsync();
+        await using var told = await SocketIORawClient.OpenAsync(leaving);
+        await told.ConnectNamespaceAsync();
+
+        await leaving.DisposeAsync();
+
+        Assert.Equal(["""42["shutdown","server shutting down"]"""], (await told.ReceiveUntilClosedAsync()).Select(f => f.Text));
+        // The next frame on the other node answers this event: no shutdown event came in between.
+        await staying.SendTextAsync("""421["message-with-ack","still here"]""");
+        Assert.Equal("""431["still here"]""", await staying.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task A_broadcast_on_one_node_reaches_clients_of_the_other_by_namespace_and_by_room()
     {
         await using var cluster = await TwoNodes.StartAsync();
