@@ -48,39 +48,38 @@ public sealed partial class EngineServer
             }));
     }
 
-    /// <returns>null when a new session may open (a slot is then reserved: <see cref="Open"/> keeps it, <see cref="Remove"/> frees it); otherwise the refusal to write.</returns>
-    private Func<HttpContext, Task>? TryAdmitHandshake(HttpContext context)
+    /// <returns>
+    /// null when a new session may open (a slot is then reserved: <see cref="Open"/> keeps it, <see cref="Remove"/>
+    /// frees it); otherwise the HTTP status and message to refuse with (error code 4).
+    /// </returns>
+    private (int Status, string Message)? TryAdmitHandshake(HttpContext context)
     {
+        (int, string)? refusal = null;
         if (_shuttingDown)
         {
-            return Refusal(StatusCodes.Status503ServiceUnavailable, "Server shutting down");
+            refusal = (StatusCodes.Status503ServiceUnavailable, "Server shutting down");
         }
-        if (_handshakeLimiter is { } limiter)
+        else if (_handshakeLimiter is { } limiter && !IsAcquired(limiter, context))
         {
-            using var lease = limiter.AttemptAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None);
-            if (!lease.IsAcquired)
-            {
-                var retryAfter = Math.Max(1, (int)Math.Ceiling(1 / Options.HandshakeRateLimit!.PermitsPerSecond));
-                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Refusal(StatusCodes.Status429TooManyRequests, "Too many handshakes");
-            }
+            var retryAfter = Math.Max(1, (int)Math.Ceiling(1 / Options.HandshakeRateLimit!.PermitsPerSecond));
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            refusal = (StatusCodes.Status429TooManyRequests, "Too many handshakes");
         }
-        if (!TryReserveSession())
+        else if (!TryReserveSession())
         {
-            return Refusal(StatusCodes.Status503ServiceUnavailable, "Too many sessions");
+            refusal = (StatusCodes.Status503ServiceUnavailable, "Too many sessions");
         }
-        return null;
+        if (refusal is not null)
+        {
+            Interlocked.Increment(ref _refusedHandshakes);
+        }
+        return refusal;
     }
 
-    private Func<HttpContext, Task> Refusal(int status, string message)
+    private static bool IsAcquired(PartitionedRateLimiter<IPAddress> limiter, HttpContext context)
     {
-        Interlocked.Increment(ref _refusedHandshakes);
-        return context =>
-        {
-            Log.RequestRefused(Logger, (int)EngineErrorCode.Forbidden, message, context.Request.Method,
-                $"{context.Request.Path}{context.Request.QueryString}");
-            return EngineError.WriteAsync(context, EngineErrorCode.Forbidden, message, status);
-        };
+        using var lease = limiter.AttemptAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None);
+        return lease.IsAcquired;
     }
 
     // Reserve-then-open, so concurrent handshakes can never overshoot MaxSessions.

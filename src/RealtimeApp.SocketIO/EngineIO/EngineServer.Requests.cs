@@ -70,9 +70,9 @@ public sealed partial class EngineServer
             await RefuseAsync(context, EngineErrorCode.UnsupportedProtocolVersion);
             return;
         }
-        if (TryAdmitHandshake(context) is { } refuse)
+        if (TryAdmitHandshake(context) is { } refused)
         {
-            await refuse(context);
+            await RefuseAsync(context, EngineErrorCode.Forbidden, refused.Message, refused.Status);
             return;
         }
 
@@ -140,12 +140,12 @@ public sealed partial class EngineServer
         }
     }
 
-    private Task RefuseAsync(HttpContext context, EngineErrorCode code, string? detail = null)
+    private Task RefuseAsync(HttpContext context, EngineErrorCode code, string? detail = null, int? statusCode = null)
     {
         var message = code == EngineErrorCode.Forbidden && detail is not null ? detail : EngineError.DefaultMessage(code);
         Log.RequestRefused(Logger, (int)code, detail ?? message, context.Request.Method,
             $"{context.Request.Path}{context.Request.QueryString}");
-        return EngineError.WriteAsync(context, code, message);
+        return EngineError.WriteAsync(context, code, message, statusCode);
     }
 
     private static EngineTransports ToFlag(EngineTransportKind kind) =>

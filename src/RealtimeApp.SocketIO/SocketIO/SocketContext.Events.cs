@@ -83,8 +83,7 @@ public sealed partial class SocketContext
         return this;
     }
 
-    private TokenBucket _eventBudget;
-    private bool _eventBudgetStarted;
+    private TokenBucket _eventBudget; // full at creation (SocketContext's constructor); used only with EventRateLimit
 
     internal void OnEvent(SocketPacket packet)
     {
@@ -95,19 +94,11 @@ public sealed partial class SocketContext
             Refuse(packet, "shutting_down", "server shutting down");
             return;
         }
-        if (server.Options.EventRateLimit is { } limit)
+        if (server.Options.EventRateLimit is { } limit && !_eventBudget.TryTake(limit, server.Time))
         {
-            if (!_eventBudgetStarted)
-            {
-                _eventBudget = new TokenBucket(limit, server.Time);
-                _eventBudgetStarted = true;
-            }
-            if (!_eventBudget.TryTake(limit, server.Time))
-            {
-                server.CountRateLimited();
-                Refuse(packet, "rate_limited", "rate limited");
-                return;
-            }
+            server.CountRateLimited();
+            Refuse(packet, "rate_limited", "rate limited");
+            return;
         }
         var first = packet.Data!.Value[0];
         var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();

@@ -22,6 +22,10 @@ public sealed partial class SocketContext
         Id = id;
         Handshake = handshake;
         Pid = pid;
+        if (ns.Server.Options.EventRateLimit is { } limit)
+        {
+            _eventBudget = new TokenBucket(limit, ns.Server.Time);
+        }
     }
 
     /// <summary>A socket taking over a recovered session: same id, private id and data; deliveries held until <see cref="ReleaseHeld"/>.</summary>
