@@ -38,12 +38,19 @@ public sealed partial class EngineServer
 
     internal TimeProvider Time { get; }
 
-    /// <summary>Closes every session from the server (queued packets are still delivered), e.g. at shutdown.</summary>
+    /// <summary>
+    /// Closes every session from the server, e.g. at shutdown: queued packets are still delivered to every
+    /// client that is there to take them (a WebSocket, or a poll under way). A polling session with no
+    /// request in flight is forgotten at once instead of waiting out <see cref="EngineIOOptions.CloseTimeout"/>
+    /// for a poll that may never come: its client, if it comes back, gets "Session ID unknown" and
+    /// reconnects, as it would after the wait. So no absent client can hold a shutdown.
+    /// </summary>
     public void CloseAll()
     {
         foreach (var session in _sessions.Values)
         {
             session.Close();
+            session.CompleteIfNobodyPolls();
         }
     }
 

@@ -160,6 +160,19 @@ public sealed partial class EngineSession
         _server.Remove(this);
     }
 
+    /// <summary>
+    /// A closing polling session whose client has no GET or POST under way: nothing can deliver its last
+    /// packets until the client comes back, so it is forgotten now (see <see cref="EngineServer.CloseAll"/>).
+    /// A poll that arrives meanwhile finds the outbox completed and completes the session itself.
+    /// </summary>
+    internal void CompleteIfNobodyPolls()
+    {
+        if (_state == SessionState.Closing && _transport is PollingTransport { HasRequestInFlight: false })
+        {
+            Complete();
+        }
+    }
+
     internal bool IsClosed => _state == SessionState.Closed;
 
     /// <summary>The session was closed by the client's close packet (not by the server or the network).</summary>

@@ -88,7 +88,7 @@ public sealed partial class SocketContext
     internal void OnEvent(SocketPacket packet)
     {
         var server = Namespace.Server;
-        if (server.IsShuttingDown)
+        if (!server.TryBeginWork())
         {
             // Nothing new starts once the drain has begun: the client is told, nothing is half-done.
             Refuse(packet, "shutting_down", "server shutting down");
@@ -96,6 +96,7 @@ public sealed partial class SocketContext
         }
         if (server.Options.EventRateLimit is { } limit && !_eventBudget.TryTake(limit, server.Time))
         {
+            server.EndWork();
             server.CountRateLimited();
             Refuse(packet, "rate_limited", "rate limited");
             return;

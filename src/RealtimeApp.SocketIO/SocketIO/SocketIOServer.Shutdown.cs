@@ -26,6 +26,9 @@ public sealed partial class SocketIOServer
     public void BeginShutdown()
     {
         _shuttingDown = true;
+        // Pairs with TryBeginWork's increment-then-read: a full fence between this write and the drain's
+        // read of RunningHandlers means an event either sees the flag (and is refused) or is counted.
+        Interlocked.MemoryBarrier();
         if (Options.ShutdownEvent is not { } eventName)
         {
             return;
@@ -49,6 +52,26 @@ public sealed partial class SocketIOServer
             connection.Close(DisconnectReason.ServerShuttingDown, notifyClient: false);
         }
     }
+
+    /// <summary>
+    /// Counts a unit of application work (an event's handlers, a CONNECT's middlewares) as running from the
+    /// moment it is dispatched, before any of its code runs, unless the drain has begun. A handler that
+    /// has started but not yet reached its first <c>await</c> is therefore already counted, so the drain
+    /// waits for it and its ack goes out before the transport closes. Every true return is paired with
+    /// one <see cref="EndWork"/>.
+    /// </summary>
+    internal bool TryBeginWork()
+    {
+        Interlocked.Increment(ref _running); // a full fence: the read below cannot move before it
+        if (_shuttingDown)
+        {
+            Interlocked.Decrement(ref _running);
+            return false;
+        }
+        return true;
+    }
+
+    internal void EndWork() => Interlocked.Decrement(ref _running);
 
     /// <summary>The Engine.IO endpoint under this server (set by <c>MapSocketIO</c>).</summary>
     internal EngineServer? Engine { get; set; }

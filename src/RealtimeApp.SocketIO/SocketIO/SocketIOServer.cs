@@ -131,20 +131,18 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
                 SocketNamespace.ConnectError("Invalid namespace", null)));
             return;
         }
-        var refusal = IsShuttingDown ? "server shutting down" : null;
-        if (refusal is null && !connection.TryBeginConnect(Options.MaxNamespacesPerConnection))
+        if (!TryBeginWork())
         {
-            CountLimitHit();
-            refusal = "namespace limit reached";
-        }
-        if (refusal is not null)
-        {
-            // As a middleware refusal is sent (a bare message to protocol-4 clients).
-            connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
-                connection.IsLegacyClient ? LegacyProtocol.ConnectError(refusal, null) : SocketNamespace.ConnectError(refusal, null)));
+            RefuseConnect(connection, name, "server shutting down");
             return;
         }
-        Interlocked.Increment(ref _running);
+        if (!connection.TryBeginConnect(Options.MaxNamespacesPerConnection))
+        {
+            EndWork();
+            CountLimitHit();
+            RefuseConnect(connection, name, "namespace limit reached");
+            return;
+        }
         try
         {
             await ns.ConnectAsync(connection, auth);
@@ -156,15 +154,21 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         finally
         {
             connection.EndConnect();
-            Interlocked.Decrement(ref _running);
+            EndWork();
         }
     }
+
+    // As a middleware refusal is sent (a bare message to protocol-4 clients).
+    private static void RefuseConnect(SocketIOConnection connection, string name, string reason) =>
+        connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
+            connection.IsLegacyClient ? LegacyProtocol.ConnectError(reason, null) : SocketNamespace.ConnectError(reason, null)));
 
     internal AsyncServiceScope CreateScope() => _scopes.CreateAsyncScope();
 
     /// <summary>
     /// Runs an event's catch-all handlers, then its named ones (Node's order), and disposes the event's
-    /// DI scope once all of them have finished.
+    /// DI scope once all of them have finished. The caller has counted the event with
+    /// <see cref="TryBeginWork"/>; this ends that count when the last handler is done.
     /// </summary>
     internal void Dispatch(SocketEventArgs args, Func<SocketEventArgs, Task>[] any, Func<SocketEventArgs, Task>[] named)
     {
@@ -180,9 +184,9 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         if (pending is null)
         {
             _ = args.DisposeScopeAsync();
+            EndWork();
             return;
         }
-        Interlocked.Increment(ref _running);
         _ = FinishAsync(pending, args);
     }
 
@@ -205,7 +209,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         finally
         {
-            Interlocked.Decrement(ref _running);
+            EndWork();
         }
     }
 

@@ -24,6 +24,18 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
     /// <summary>Whether a GET is waiting for data right now.</summary>
     public bool HasPendingPoll => Volatile.Read(ref _polling);
 
+    /// <summary>Whether the client has a GET or a POST under way, i.e. is there to collect what is queued.</summary>
+    public bool HasRequestInFlight
+    {
+        get
+        {
+            lock (session.Gate)
+            {
+                return _polling || _posting;
+            }
+        }
+    }
+
     /// <summary>Wakes the pending GET so it looks again and answers (with packets, a noop or a close).</summary>
     public void Release() => session.Outbox.Wake();
 
