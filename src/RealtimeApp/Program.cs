@@ -20,8 +20,8 @@ try
     builder.AddAppLogging();
     builder.Services.AddStartupTrace(origin);
 
-    // Liveness for Docker's HEALTHCHECK and load balancers
-    builder.Services.AddHealthChecks();
+    // Health: /health/live for Docker's HEALTHCHECK, /health/ready (store, Redis, drain) for load balancers
+    builder.Services.AddAppHealth(builder.Configuration);
 
     // Realtime: Socket.IO (options from the "SocketIO" section), browsers allowed by Cors:Origins. With
     // SocketIO:Redis:Configuration set, the nodes of a cluster share broadcasts through Redis.
@@ -43,7 +43,7 @@ try
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseCors();
-    app.MapHealthChecks("/health");
+    app.MapAppHealth();
     app.MapSocketIO("/socket.io").RequireCors(AppCors.Policy);
     app.MapItems();
     app.MapStartupTrace();

@@ -7,14 +7,23 @@ namespace RealtimeApp.Tests;
 public sealed class HostEndpointsTests
 {
     [Fact]
-    public async Task Health_answers_healthy_and_the_page_is_served_from_wwwroot()
+    public async Task Health_answers_live_and_ready_and_the_page_is_served_from_wwwroot()
     {
         await using var app = AppProcess.StartBuiltApp("--urls", "http://127.0.0.1:0");
         using var http = await ConnectAsync(app);
 
-        var health = await http.GetAsync("/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        foreach (var path in new[] { "/health", "/health/live" })
+        {
+            var health = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        }
+        // The embedded defaults (SQLite, no Redis): the store and the realtime endpoint are checked.
+        var ready = await http.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var checks = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+        Assert.Equal(["socketio", "store"], checks.EnumerateObject().Select(c => c.Name).Order());
+        Assert.All(checks.EnumerateObject(), c => Assert.Equal("Healthy", c.Value.GetProperty("status").GetString()));
 
         var page = await http.GetStringAsync("/");
         Assert.Contains("<title>RealtimeApp</title>", page);

@@ -29,6 +29,12 @@ public interface IItemStore
     Task<ItemChange> CloseAsync(string itemId, string user, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Readiness: the store answers a read of the items table now (throws when it cannot). Cheap enough for a
+    /// load balancer's probe every few seconds.
+    /// </summary>
+    Task CheckAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// At shutdown, after the last write: leaves the store tidy for the next process (every write is already
     /// durable; this only folds logs and closes pooled connections).
     /// </summary>

@@ -180,6 +180,13 @@ public sealed class PostgresItemStore(string connectionString) : IItemStore, IAs
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
     /// <inheritdoc />
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _source.CreateCommand("SELECT 1 FROM items LIMIT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Commits are durable in PostgreSQL already; this returns the pooled connections to the server.</remarks>
     public Task FlushAsync(CancellationToken cancellationToken = default)
     {

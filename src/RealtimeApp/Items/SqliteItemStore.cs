@@ -161,6 +161,13 @@ public sealed class SqliteItemStore(string connectionString) : IItemStore
     /// Checkpoints the WAL into the database file and truncates it, then closes the pooled connections, so
     /// the file left behind is complete on its own (a copy or backup of items.db alone has every write).
     /// </remarks>
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "SELECT 1 FROM items LIMIT 1;", cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         await using (var connection = await OpenAsync(cancellationToken))

@@ -121,11 +121,17 @@ internal sealed partial class AppProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM (what `docker stop` and systemd send) and waits for the exit.</summary>
     public async Task<int> TerminateAsync()
     {
+        SendSigterm();
+        return await WaitForExitAsync();
+    }
+
+    /// <summary>Sends SIGTERM and returns at once (to watch the process while it drains).</summary>
+    public void SendSigterm()
+    {
         if (Kill(_process.Id, Sigterm) != 0)
         {
             throw new InvalidOperationException($"kill(SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
         }
-        return await WaitForExitAsync();
     }
 
     /// <summary>SIGKILL: the process dies at once, mid-write if it was writing (a crash, the OOM killer).</summary>

@@ -32,22 +32,52 @@ internal sealed class PostgresServerProcess : IAsyncDisposable
             await RunAsync("chown", "postgres:postgres", folder);
         }
         var server = new PostgresServerProcess(folder, Ports.FreeOnBothLoopbacks());
-        await RunAsync(AsPostgres(Binary("initdb"), "-D", Path.Combine(folder, "data"), "-A", "trust", "-U", "postgres", "--no-sync"));
-        server._server = Process.Start(Info(AsPostgres(Binary("postgres"), "-D", Path.Combine(folder, "data"), "-p", server.Port.ToString(),
-            "-k", folder, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off")))!;
-        _ = server._server.StandardOutput.ReadToEndAsync();
-        _ = server._server.StandardError.ReadToEndAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await IsReadyAsync(server.Port))
+        await RunAsync(AsPostgres(Binary("initdb"), "-D", server.DataFolder, "-A", "trust", "-U", "postgres", "--no-sync"));
+        try
         {
-            if (DateTime.UtcNow > deadline || server._server.HasExited)
+            await server.StartAgainAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    private string DataFolder => Path.Combine(_folder, "data");
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on the same port and data.</summary>
+    public async Task StartAgainAsync()
+    {
+        _server = Process.Start(Info(AsPostgres(Binary("postgres"), "-D", DataFolder, "-p", Port.ToString(),
+            "-k", _folder, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off")))!;
+        _ = _server.StandardOutput.ReadToEndAsync();
+        _ = _server.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await IsReadyAsync(Port))
+        {
+            if (DateTime.UtcNow > deadline || _server.HasExited)
             {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"PostgreSQL did not start on port {server.Port}");
+                throw new InvalidOperationException($"PostgreSQL did not start on port {Port}");
             }
             await Task.Delay(100);
         }
-        return server;
+    }
+
+    /// <summary>
+    /// A fast shutdown (<c>pg_ctl stop -m fast</c>: open sessions are ended, as in an outage or a failover);
+    /// the data stays for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await RunAsync(AsPostgres(Binary("pg_ctl"), "-D", DataFolder, "stop", "-m", "fast", "-w"));
+        if (_server is { } server)
+        {
+            await server.WaitForExitAsync();
+            server.Dispose();
+            _server = null;
+        }
     }
 
     private static async Task<bool> IsReadyAsync(int port)

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using RealtimeApp.Tests.Support;
+
+namespace RealtimeApp.Tests.Items;
+
+/// <summary>
+/// <c>/health/ready</c> on a cluster node (PostgreSQL store, Redis adapter): 503 while the store or Redis
+/// is down and 200 again when it is back, 503 from the moment the node starts draining at SIGTERM, while
+/// <c>/health/live</c> (and <c>/health</c>, the image's probe) stays 200 throughout. Real servers, taken
+/// away and brought back on the same ports.
+/// </summary>
+public sealed class ReadinessTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Ready_goes_503_while_the_store_or_Redis_is_down_and_back_to_200_when_it_returns()
+    {
+        await using var cluster = await ClusterServices.StartAsync();
+        await using var app = await ItemApp.StartAsync(cluster.NodeSettings);
+        AssertChecks(await WaitForReadyAsync(app, HttpStatusCode.OK), store: "Healthy", redis: "Healthy", socketio: "Healthy");
+
+        await cluster.Postgres.StopAsync();
+        AssertChecks(await WaitForReadyAsync(app, HttpStatusCode.ServiceUnavailable), store: "Unhealthy", redis: "Healthy", socketio: "Healthy");
+        await AssertLiveAsync(app);
+        await cluster.Postgres.StartAgainAsync();
+        await WaitForReadyAsync(app, HttpStatusCode.OK);
+
+        await cluster.Redis.StopAsync();
+        AssertChecks(await WaitForReadyAsync(app, HttpStatusCode.ServiceUnavailable), store: "Healthy", redis: "Unhealthy", socketio: "Healthy");
+        await AssertLiveAsync(app);
+        await cluster.Redis.StartAgainAsync();
+        AssertChecks(await WaitForReadyAsync(app, HttpStatusCode.OK), store: "Healthy", redis: "Healthy", socketio: "Healthy");
+    }
+
+    [Fact]
+    public async Task Ready_goes_503_as_soon_as_the_node_drains_while_a_running_bid_finishes_and_is_acked()
+    {
+        await using var cluster = await ClusterServices.StartAsync();
+        await using var app = await ItemApp.StartAsync(cluster.NodeSettings);
+        await using var seller = await app.ConnectAsync("seller");
+        await using var bidder = await app.ConnectAsync("bidder");
+        var id = (await seller.RequestAsync("item:create", new { title = "Held", startingPrice = 5m })).AssertOk().Id();
+
+        // Hold the item's row: the bid's transaction waits for it, so its handler is running at SIGTERM.
+        await using var holder = new NpgsqlConnection(cluster.Postgres.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var select = new NpgsqlCommand("SELECT id FROM items WHERE id = @id FOR UPDATE", holder, hold))
+        {
+            select.Parameters.AddWithValue("id", id);
+            await select.ExecuteScalarAsync();
+        }
+        var bid = bidder.RequestAsync("item:bid", new { itemId = id, amount = 5m });
+        await WaitUntilAsync(async () => (await MetricsAsync(app)).GetProperty("socketIO").GetProperty("runningHandlers").GetInt32() == 1,
+            "the bid's handler to be running");
+
+        app.Process.SendSigterm();
+        var draining = await WaitForReadyAsync(app, HttpStatusCode.ServiceUnavailable);
+        AssertChecks(draining, store: "Healthy", redis: "Healthy", socketio: "Unhealthy");
+        Assert.StartsWith("draining", draining.GetProperty("checks").GetProperty("socketio").GetProperty("description").GetString());
+        await AssertLiveAsync(app);
+
+        await hold.RollbackAsync();
+        (await bid).AssertOk();
+        Assert.Equal(0, await app.Process.WaitForExitAsync());
+    }
+
+    private static void AssertChecks(JsonElement report, string store, string redis, string socketio)
+    {
+        var checks = report.GetProperty("checks");
+        Assert.Equal(store, checks.GetProperty("store").GetProperty("status").GetString());
+        Assert.Equal(redis, checks.GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal(socketio, checks.GetProperty("socketio").GetProperty("status").GetString());
+    }
+
+    private static async Task AssertLiveAsync(ItemApp app)
+    {
+        foreach (var path in new[] { "/health/live", "/health" })
+        {
+            using var response = await app.Http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    /// <summary>Probes <c>/health/ready</c> as a load balancer would, until it answers <paramref name="status"/>; returns its report.</summary>
+    private static async Task<JsonElement> WaitForReadyAsync(ItemApp app, HttpStatusCode status)
+    {
+        JsonElement report = default;
+        await WaitUntilAsync(async () =>
+        {
+            using var response = await app.Http.GetAsync("/health/ready");
+            report = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return response.StatusCode == status;
+        }, $"/health/ready to answer {(int)status}", () => report.ToString());
+        return report;
+    }
+
+    private static Task<JsonElement> MetricsAsync(ItemApp app) => app.Http.GetFromJsonAsync<JsonElement>("/debug/metrics");
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<string>? last = null)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}; last: {last?.Invoke()}");
+            }
+            await Task.Delay(100);
+        }
+    }
+}
