@@ -48,15 +48,9 @@ public sealed class ReadinessTests
         // Hold the item's row: the bid's transaction waits for it, so its handler is running at SIGTERM.
         await using var holder = new NpgsqlConnection(cluster.Postgres.ConnectionString);
         await holder.OpenAsync();
-        await using var hold = await holder.BeginTransactionAsync();
-        await using (var select = new NpgsqlCommand("SELECT id FROM items WHERE id = @id FOR UPDATE", holder, hold))
-        {
-            select.Parameters.AddWithValue("id", id);
-            await select.ExecuteScalarAsync();
-        }
+        await using var hold = await HoldRowAsync(holder, id);
         var bid = bidder.RequestAsync("item:bid", new { itemId = id, amount = 5m });
-        await WaitUntilAsync(async () => (await MetricsAsync(app)).GetProperty("socketIO").GetProperty("runningHandlers").GetInt32() == 1,
-            "the bid's handler to be running");
+        await WaitUntilAsync(async () => await RunningHandlersAsync(app) == 1, "the bid's handler to be running");
 
         app.Process.SendSigterm();
         var draining = await WaitForReadyAsync(app, HttpStatusCode.ServiceUnavailable);
@@ -68,6 +62,58 @@ public sealed class ReadinessTests
         (await bid).AssertOk();
         Assert.Equal(0, await app.Process.WaitForExitAsync());
     }
+
+    [Fact]
+    public async Task Behind_the_shipped_nginx_config_new_clients_of_a_draining_node_go_to_the_other_node()
+    {
+        await using var cluster = await ClusterServices.StartAsync();
+        await using var a = await ItemApp.StartAsync(cluster.NodeSettings);
+        await using var b = await ItemApp.StartAsync(cluster.NodeSettings);
+        await using var nginx = await NginxProcess.StartAsync([a.Address, b.Address]);
+        using var viaNginx = new HttpClient { BaseAddress = new Uri(nginx.Address) };
+
+        // nginx hashes the client address: find the node this test's address is sent to.
+        Assert.StartsWith("0{", await viaNginx.GetStringAsync("/socket.io/?EIO=4&transport=polling"));
+        var (home, other) = await EngineSessionsAsync(a) == 1 ? (a, b) : (b, a);
+        Assert.Equal(0, await EngineSessionsAsync(other));
+
+        // Keep the home node draining: a bid held by a row lock is still running when SIGTERM arrives.
+        await using var seller = await home.ConnectAsync("seller");
+        await using var bidder = await home.ConnectAsync("bidder");
+        var id = (await seller.RequestAsync("item:create", new { title = "Held", startingPrice = 5m })).AssertOk().Id();
+        await using var holder = new NpgsqlConnection(cluster.Postgres.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await HoldRowAsync(holder, id);
+        var bid = bidder.RequestAsync("item:bid", new { itemId = id, amount = 5m });
+        await WaitUntilAsync(async () => await RunningHandlersAsync(home) == 1, "the bid's handler to be running");
+        home.Process.SendSigterm();
+        await WaitForReadyAsync(home, HttpStatusCode.ServiceUnavailable);
+
+        // The draining node answers the handshake 503; nginx passes it on, so the client gets a session.
+        using var handshake = await viaNginx.GetAsync("/socket.io/?EIO=4&transport=polling");
+        Assert.Equal(HttpStatusCode.OK, handshake.StatusCode);
+        Assert.StartsWith("0{", await handshake.Content.ReadAsStringAsync());
+        Assert.Equal(1, await EngineSessionsAsync(other));
+
+        await hold.RollbackAsync();
+        (await bid).AssertOk();
+        Assert.Equal(0, await home.Process.WaitForExitAsync());
+    }
+
+    private static async Task<NpgsqlTransaction> HoldRowAsync(NpgsqlConnection connection, string itemId)
+    {
+        var transaction = await connection.BeginTransactionAsync();
+        await using var select = new NpgsqlCommand("SELECT id FROM items WHERE id = @id FOR UPDATE", connection, transaction);
+        select.Parameters.AddWithValue("id", itemId);
+        await select.ExecuteScalarAsync();
+        return transaction;
+    }
+
+    private static async Task<int> EngineSessionsAsync(ItemApp app) =>
+        (await MetricsAsync(app)).GetProperty("socketIO").GetProperty("engineSessions").GetInt32();
+
+    private static async Task<int> RunningHandlersAsync(ItemApp app) =>
+        (await MetricsAsync(app)).GetProperty("socketIO").GetProperty("runningHandlers").GetInt32();
 
     private static void AssertChecks(JsonElement report, string store, string redis, string socketio)
     {
