@@ -86,6 +86,29 @@ public sealed class ShutdownAndCrashTests(ITestOutputHelper output)
         await DisposeAllAsync(bidders.Append(seller));
     }
 
+    [Fact]
+    public async Task Sigterm_does_not_wait_for_polling_clients_that_went_away()
+    {
+        // As a newcomer tried it: two polling handshakes (curl), no poll after them, then Ctrl+C. Nothing
+        // can deliver those sessions' last packets, so the drain forgets them instead of waiting out its
+        // 10 s (SocketIO:DrainTimeout in appsettings.json) for polls that will never come.
+        await using var app = await ItemApp.StartAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.StartsWith("0{", await app.Http.GetStringAsync("/socket.io/?EIO=4&transport=polling"));
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, await app.Process.TerminateAsync());
+
+        var drained = Assert.Single(app.Process.Events, e => e.GetProperty("@mt").GetString()!.StartsWith("Socket.IO drained at shutdown"));
+        output.WriteLine($"{drained.GetRawText()} (exit after {clock.ElapsedMilliseconds} ms)");
+        Assert.Equal(2, drained.GetProperty("Sessions").GetInt32());
+        Assert.True(drained.GetProperty("SessionsDone").GetBoolean(), drained.GetRawText());
+        Assert.Equal(0, drained.GetProperty("Left").GetInt32());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"the stop took {clock.Elapsed} (drain timeout 10 s)");
+    }
+
     private static async Task<(ItemClient Seller, List<ItemClient> Bidders, List<string> ItemIds)> SetUpAsync(ItemApp app)
     {
         var seller = await app.ConnectAsync("seller");
