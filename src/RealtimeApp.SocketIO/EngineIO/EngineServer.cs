@@ -40,17 +40,18 @@ public sealed partial class EngineServer
 
     /// <summary>
     /// Closes every session from the server, e.g. at shutdown: queued packets are still delivered to every
-    /// client that is there to take them (a WebSocket, or a poll under way). A polling session with no
-    /// request in flight is forgotten at once instead of waiting out <see cref="EngineIOOptions.CloseTimeout"/>
-    /// for a poll that may never come: its client, if it comes back, gets "Session ID unknown" and
-    /// reconnects, as it would after the wait. So no absent client can hold a shutdown.
+    /// client that is there to take them. A polling session waits for its client's next poll only while
+    /// that client can still be between two polls (about a second after its last request), not for the
+    /// whole <see cref="EngineIOOptions.CloseTimeout"/>: a client that went away is forgotten, and if it
+    /// comes back it gets "Session ID unknown" and reconnects, as it would after the wait. So no absent
+    /// client can hold a shutdown.
     /// </summary>
     public void CloseAll()
     {
         foreach (var session in _sessions.Values)
         {
             session.Close();
-            session.CompleteIfNobodyPolls();
+            session.ShortenCloseWait();
         }
     }
 

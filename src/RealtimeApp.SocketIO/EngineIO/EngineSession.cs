@@ -133,7 +133,7 @@ public sealed partial class EngineSession
             // polling client a close packet in a poll of its own (see PollingTransport.HandleGetAsync).
             if (transport.Kind == EngineTransportKind.Polling)
             {
-                _closeTimer = _server.Time.CreateTimer(static s => ((EngineSession)s!).Complete(), this,
+                _closeTimer = _server.Time.CreateTimer(static s => ((EngineSession)s!).OnCloseTimer(), this,
                     Options.CloseTimeout, Timeout.InfiniteTimeSpan);
             }
             _outbox.Complete();
@@ -161,16 +161,60 @@ public sealed partial class EngineSession
     }
 
     /// <summary>
-    /// A closing polling session whose client has no GET or POST under way: nothing can deliver its last
-    /// packets until the client comes back, so it is forgotten now (see <see cref="EngineServer.CloseAll"/>).
-    /// A poll that arrives meanwhile finds the outbox completed and completes the session itself.
+    /// How long a live long-polling client may be without a request under way: it sends its next GET as
+    /// soon as one is answered, so a gap longer than this means it has gone.
     /// </summary>
-    internal void CompleteIfNobodyPolls()
+    internal static readonly TimeSpan PollingClientGap = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// At shutdown (<see cref="EngineServer.CloseAll"/>), a closing polling session waits for its client's
+    /// next poll no longer than <see cref="PollingClientGap"/> after its last request, instead of
+    /// <see cref="EngineIOOptions.CloseTimeout"/>: a client between two polls comes back in time and gets
+    /// its last packets and the close packet; one that went away (or a bare handshake from curl) is
+    /// forgotten at once, so it cannot hold the stop.
+    /// </summary>
+    internal void ShortenCloseWait()
     {
-        if (_state == SessionState.Closing && _transport is PollingTransport { HasRequestInFlight: false })
+        TimeSpan idle;
+        lock (Gate)
         {
-            Complete();
+            if (_state != SessionState.Closing || _transport is not PollingTransport polling)
+            {
+                return;
+            }
+            idle = polling.TimeWithoutRequest;
         }
+        var wait = PollingClientGap - idle;
+        if (wait > TimeSpan.Zero)
+        {
+            _closeTimer?.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            OnCloseTimer();
+        }
+    }
+
+    // The wait for a server-closed polling session's last poll is over. A GET under way is left to finish
+    // (it takes the last packets and, once the outbox is empty, completes the session itself); the timer
+    // looks again a moment later in case that client then goes away.
+    private void OnCloseTimer()
+    {
+        lock (Gate)
+        {
+            if (_state != SessionState.Closing)
+            {
+                return;
+            }
+            if (_transport is PollingTransport { HasPendingPoll: true })
+            {
+                _closeTimer?.Change(PollingClientGap, Timeout.InfiniteTimeSpan);
+                return;
+            }
+            _state = SessionState.Closed;
+        }
+        _closeTimer?.Dispose();
+        _server.Remove(this);
     }
 
     internal bool IsClosed => _state == SessionState.Closed;

@@ -101,11 +101,21 @@ public sealed partial class SocketContext
             Refuse(packet, "rate_limited", "rate limited");
             return;
         }
-        var first = packet.Data!.Value[0];
-        var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
-        var args = new SocketEventArgs(this, packet, name);
-        _handlers.TryGetValue(name, out var named);
-        Namespace.Server.Dispatch(args, _anyHandlers, named ?? []);
+        SocketEventArgs args;
+        Func<SocketEventArgs, Task>[]? named;
+        try
+        {
+            var first = packet.Data!.Value[0];
+            var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
+            args = new SocketEventArgs(this, packet, name);
+            _handlers.TryGetValue(name, out named);
+        }
+        catch
+        {
+            server.EndWork(); // counted above; a leak would hold every later drain for its whole timeout
+            throw;
+        }
+        server.Dispatch(args, _anyHandlers, named ?? []);
     }
 
     internal void OnPacket(SocketPacket packet)

@@ -151,6 +151,11 @@ public sealed partial class SocketContext
         OnClose(DisconnectReason.ServerNamespaceDisconnect);
     }
 
+    private int _toldShutdown;
+
+    /// <summary>True the first time only: the shutdown event goes to each socket once.</summary>
+    internal bool TryMarkToldShutdown() => Interlocked.Exchange(ref _toldShutdown, 1) == 0;
+
     // Non-null while a recovered socket's missed packets and CONNECT reply go out: live deliveries wait
     // here so they follow them. Locked on itself (no lock object per socket for a rare case).
     private List<OutgoingPacket>? _held;

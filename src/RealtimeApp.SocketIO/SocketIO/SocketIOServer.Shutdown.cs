@@ -29,14 +29,25 @@ public sealed partial class SocketIOServer
         // Pairs with TryBeginWork's increment-then-read: a full fence between this write and the drain's
         // read of RunningHandlers means an event either sees the flag (and is refused) or is counted.
         Interlocked.MemoryBarrier();
-        if (Options.ShutdownEvent is not { } eventName)
-        {
-            return;
-        }
         foreach (var ns in _namespaces.Values)
         {
-            // Local: over a cluster adapter a plain emit would tell the other nodes' clients too.
-            ns.Local.Emit(eventName, DisconnectReasons.ToWireString(DisconnectReason.ServerShuttingDown));
+            // This node's sockets only: over a cluster adapter a namespace emit would tell every node's clients.
+            foreach (var socket in ns.Sockets)
+            {
+                TellShutdown(socket);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends <see cref="SocketIOOptions.ShutdownEvent"/> to <paramref name="socket"/>, once: from
+    /// <see cref="BeginShutdown"/>, or when a CONNECT that began before the drain completes after it.
+    /// </summary>
+    internal void TellShutdown(SocketContext socket)
+    {
+        if (Options.ShutdownEvent is { } eventName && socket.TryMarkToldShutdown())
+        {
+            socket.Emit(eventName, DisconnectReasons.ToWireString(DisconnectReason.ServerShuttingDown));
         }
     }
 

@@ -249,6 +249,11 @@ public sealed class SocketNamespace
         {
             Server.Invoke(handler, socket);
         }
+        if (Server.IsShuttingDown)
+        {
+            // This CONNECT began before the drain and joined after BeginShutdown told every socket.
+            Server.TellShutdown(socket);
+        }
     }
 
     /// <summary>

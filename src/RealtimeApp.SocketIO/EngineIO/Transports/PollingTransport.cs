@@ -24,17 +24,10 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
     /// <summary>Whether a GET is waiting for data right now.</summary>
     public bool HasPendingPoll => Volatile.Read(ref _polling);
 
-    /// <summary>Whether the client has a GET or a POST under way, i.e. is there to collect what is queued.</summary>
-    public bool HasRequestInFlight
-    {
-        get
-        {
-            lock (session.Gate)
-            {
-                return _polling || _posting;
-            }
-        }
-    }
+    private long _lastRequestEnded = session.Server.Time.GetTimestamp();
+
+    /// <summary>How long the client has had neither a GET nor a POST under way (zero while it has one). Under the session's gate.</summary>
+    public TimeSpan TimeWithoutRequest => _polling || _posting ? TimeSpan.Zero : session.Server.Time.GetElapsedTime(_lastRequestEnded);
 
     /// <summary>Wakes the pending GET so it looks again and answers (with packets, a noop or a close).</summary>
     public void Release() => session.Outbox.Wake();
@@ -122,6 +115,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
             lock (session.Gate)
             {
                 _polling = false;
+                _lastRequestEnded = session.Server.Time.GetTimestamp();
             }
         }
     }
@@ -289,6 +283,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
             lock (session.Gate)
             {
                 _posting = false;
+                _lastRequestEnded = session.Server.Time.GetTimestamp();
             }
             if (body is not null)
             {
