@@ -79,6 +79,7 @@ public sealed class DockerfileTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("FROM alpine:3\nRUN true", "no stand-in for base image alpine:3")]
+    [InlineData("# escape=`\nFROM node:20", "escape directive")]
     [InlineData("FROM node:20 AS client\nARG VERSION=1", "ARG VERSION=1")]
     [InlineData("FROM node:20 AS client\nRUN [\"npm\", \"ci\"]", "RUN [")]
     [InlineData("FROM node:20 AS client\nCOPY --chown=1000 package.json ./", "without wildcards or other flags")]

@@ -25,6 +25,11 @@ internal static partial class DockerfileSyntax
         var instructions = new List<DockerInstruction>();
         for (var i = 0; i < lines.Length; i++)
         {
+            // A parser directive changing the escape character would change how lines continue.
+            if (EscapeDirective().IsMatch(lines[i]))
+            {
+                throw new DockerfileReplayException($"line {i + 1}: the replay does not understand the escape directive");
+            }
             if (IsBlankOrComment(lines[i]))
             {
                 continue;
@@ -100,4 +105,7 @@ internal static partial class DockerfileSyntax
 
     [GeneratedRegex(@"^(?:--[a-z-]+=\S+\s+)*(?:CMD\s+(?<command>.+)|NONE)$", RegexOptions.Singleline)]
     private static partial Regex HealthcheckArguments();
+
+    [GeneratedRegex(@"^#\s*escape\s*=", RegexOptions.IgnoreCase)]
+    private static partial Regex EscapeDirective();
 }
