@@ -177,6 +177,10 @@ internal sealed partial class DockerfileReplay(string contextDirectory) : IDispo
             var from = fromStage is null
                 ? Path.Combine(contextDirectory, source.TrimStart('/'))
                 : HostPath(fromStage, Resolve(fromStage.WorkDir, source));
+            if (fromStage is null && Path.GetRelativePath(contextDirectory, from).StartsWith("..", StringComparison.Ordinal))
+            {
+                throw Failed(instruction, $"{source} is outside the build context");
+            }
             if (fromStage is null && _ignore.Excludes(Path.GetRelativePath(contextDirectory, from)))
             {
                 throw Failed(instruction, $"{source} is excluded by .dockerignore");
