@@ -12,9 +12,12 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
 # Restore first, from the project files only, so the layer is reused until a dependency changes.
+# Every project the app references (directly or not) must be copied here: restore skips a missing one and
+# `publish --no-restore` then fails on its missing obj/project.assets.json (DockerfileTests replays this).
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/RealtimeApp/RealtimeApp.csproj src/RealtimeApp/
 COPY src/RealtimeApp.SocketIO/RealtimeApp.SocketIO.csproj src/RealtimeApp.SocketIO/
+COPY src/RealtimeApp.SocketIO.Redis/RealtimeApp.SocketIO.Redis.csproj src/RealtimeApp.SocketIO.Redis/
 RUN dotnet restore src/RealtimeApp/RealtimeApp.csproj
 
 COPY src/ src/
