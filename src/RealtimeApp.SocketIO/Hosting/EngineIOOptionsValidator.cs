@@ -20,8 +20,11 @@ internal sealed class EngineIOOptionsValidator(IConfiguration? configuration = n
     /// <summary>A permit every 100 ns: the limiter's replenishment period is a TimeSpan, and 0 ticks is refused.</summary>
     public const double MaxHandshakesPerSecond = TimeSpan.TicksPerSecond;
 
-    /// <summary>A permit every ~49.7 days: a longer replenishment period is past what a timer honours.</summary>
-    public static readonly double MinHandshakesPerSecond = 1 / SettingProblems.MaxTimer.TotalSeconds;
+    /// <summary>
+    /// About a permit every 49.7 days (1 / 4294967.294 s, rounded up so the line shows the bound exactly): each
+    /// bucket replenishes on a timer of that period, and a longer one is past what a timer honours.
+    /// </summary>
+    public const double MinHandshakesPerSecond = 0.000000233;
 
     protected override void Check(EngineIOOptions options, SettingProblems problems)
     {

@@ -64,7 +64,7 @@ public sealed class SettingProblems
     {
         if (value < min || value > max)
         {
-            Add(property, value, $"must be between {Format(min)} and {Format(max)} ({TimeSpanSyntax}){Why(why)}");
+            Add(property, value, $"must be between {Format(min)} and {Format(max)}{Why(why)} ({TimeSpanSyntax})");
         }
     }
 
@@ -112,11 +112,18 @@ public sealed class SettingProblems
     {
         null => "null",
         string s => $"\"{s}\"",
-        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+        TimeSpan t => FormatTimeSpan(t),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    // The constant format without trailing zeros in the fraction: 00:00:00.001, not 00:00:00.0010000 (both parse).
+    private static string FormatTimeSpan(TimeSpan value)
+    {
+        var text = value.ToString("c", CultureInfo.InvariantCulture);
+        return text.LastIndexOf('.') > text.LastIndexOf(':') ? text.TrimEnd('0') : text;
+    }
 
     // "1000" (1000.00:00:00) when the configuration holds the value; the bound value alone when it does not
     // (set in code, or overridden in code after binding).
