@@ -16,9 +16,7 @@ internal sealed class RedisAdapterOptionsValidator(IConfiguration? configuration
         if (ParseError(options.Configuration) is { } error)
         {
             // A connection string may carry a password: the line names the key and the error, not the value.
-            var shown = options.Configuration?.Contains("password", StringComparison.OrdinalIgnoreCase) == true
-                ? "(not shown: it holds a password)" : options.Configuration;
-            problems.AddLine($"{problems.Key(nameof(options.Configuration))} = {SettingProblems.Format(shown)}: "
+            problems.AddLine($"{problems.Key(nameof(options.Configuration))} = {SettingProblems.Format(SettingProblems.Redacted(options.Configuration))}: "
                 + $"must be a StackExchange.Redis configuration such as redis:6379 ({error})");
         }
         problems.NotEmpty(nameof(options.Key), options.Key, "every channel name starts with it");

@@ -107,6 +107,14 @@ public sealed class SettingProblems
         }
     }
 
+    /// <summary>
+    /// A connection string as a line may show it: not at all when it holds a password (lines go to logs).
+    /// </summary>
+    public static string? Redacted(string? connectionString) =>
+        connectionString?.Contains("password", StringComparison.OrdinalIgnoreCase) == true
+            ? "(not shown: it holds a password)"
+            : connectionString;
+
     /// <summary>A value as a line shows it: invariant culture, TimeSpans in the constant ("c") format, strings quoted.</summary>
     public static string Format(object? value) => value switch
     {
