@@ -24,7 +24,8 @@ public abstract class SettingsValidator<T>(IConfiguration? configuration) : IVal
     public SettingProblems Problems(T options)
     {
         var (section, conversions) = CheckedConfigurationBinding.BindingOf(options);
-        var problems = new SettingProblems(configuration, section ?? DefaultSection, typeof(T).Name);
+        // Not bound from a section (e.g. MapEngineIO's per-endpoint copy): keys are named by type and property.
+        var problems = new SettingProblems(configuration, section, typeof(T).Name);
         foreach (var line in conversions)
         {
             problems.AddLine(line);
@@ -32,9 +33,6 @@ public abstract class SettingsValidator<T>(IConfiguration? configuration) : IVal
         Check(options, problems);
         return problems;
     }
-
-    /// <summary>The section keys are named under when the instance was not bound by checked binding; null names them by type.</summary>
-    protected virtual string? DefaultSection => null;
 
     /// <summary>Adds a line to <paramref name="problems"/> for each rule <paramref name="options"/> breaks.</summary>
     protected abstract void Check(T options, SettingProblems problems);
