@@ -17,7 +17,9 @@ public static class RedisAdapterServiceCollectionExtensions
     /// </summary>
     public static ISocketIOBuilder AddRedisAdapter(this ISocketIOBuilder builder, Action<RedisAdapterOptions>? configure = null)
     {
-        var options = builder.Services.AddOptions<RedisAdapterOptions>().BindConfiguration(ConfigurationSection);
+        // Checked at host start, with the Socket.IO options: one line per bad value, before Kestrel binds.
+        var options = builder.Services.AddOptions<RedisAdapterOptions>().BindConfigurationChecked(ConfigurationSection);
+        builder.Services.AddSettingsValidator<RedisAdapterOptions, RedisAdapterOptionsValidator>();
         if (configure is not null)
         {
             options.Configure(configure);

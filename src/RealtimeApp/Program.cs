@@ -37,6 +37,9 @@ try
     builder.Services.AddItems(builder.Configuration);
 
     app = builder.Build();
+    // Every setting is checked here, all at once, before anything reads it: a bad one ends the start in the
+    // catch below (one line each, exit code 2) and no socket is ever bound.
+    SettingsRefusal.ValidateAll(app.Services);
 
     app.UseAppRequestLogging();
     app.UseDiagnosticsAccess();
@@ -57,6 +60,14 @@ catch (IOException ex) when (ex.InnerException is AddressInUseException)
     // The bind-failed phase has already said which address; one clear line, no stack trace.
     LogFatal(app, "Cannot start: {Reason}", ex.Message);
     return 2;
+}
+catch (Exception ex) when (SettingsRefusal.Problems(ex, app?.Configuration) is { Count: > 0 } problems)
+{
+    foreach (var problem in problems)
+    {
+        LogFatal(app, "Invalid setting: {Setting:l}", problem);
+    }
+    return SettingsRefusal.ExitCode;
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {

@@ -34,7 +34,6 @@ public sealed partial class EngineServer
         {
             return null;
         }
-        limit.Validate(nameof(EngineIOOptions.HandshakeRateLimit));
         // One permit per period of 1/rate seconds; the bucket holds Burst of them.
         var period = TimeSpan.FromSeconds(1 / limit.PermitsPerSecond);
         return PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(

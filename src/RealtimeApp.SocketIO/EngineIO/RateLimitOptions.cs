@@ -12,12 +12,4 @@ public sealed class RateLimitOptions
 
     /// <summary>Bucket size: how many may be used at once after a quiet period. Default 20.</summary>
     public int Burst { get; set; } = 20;
-
-    internal void Validate(string name)
-    {
-        if (!(PermitsPerSecond > 0) || Burst < 1)
-        {
-            throw new InvalidOperationException($"{name}: PermitsPerSecond must be > 0 and Burst >= 1.");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,17 @@ public static class EngineIOEndpointRouteBuilderExtensions
     {
         var services = endpoints.ServiceProvider;
         var options = (services.GetService<IOptions<EngineIOOptions>>()?.Value ?? new EngineIOOptions()).Clone();
-        configure?.Invoke(options);
+        if (configure is not null)
+        {
+            configure(options);
+            // The per-endpoint callback runs after host start, so its values are checked here: a bad one
+            // throws now, at MapEngineIO, instead of failing sessions later.
+            var problems = new EngineIOOptionsValidator(services.GetService<IConfiguration>()).Problems(options);
+            if (problems.Lines.Count > 0)
+            {
+                throw new OptionsValidationException(Options.DefaultName, typeof(EngineIOOptions), problems.Lines);
+            }
+        }
 
         var server = new EngineServer(options, handler,
             services.GetRequiredService<ILogger<EngineServer>>(),

@@ -18,6 +18,8 @@ public static class EngineIOServiceCollectionExtensions
         {
             options.Configure(configure);
         }
+        // Checked at host start; MapEngineIO checks its own copy again after its configure callback.
+        services.AddSettingsValidator<EngineIOOptions, EngineIOOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         if (!services.Any(d => d.ServiceType == typeof(EngineEndpoints)))
         {

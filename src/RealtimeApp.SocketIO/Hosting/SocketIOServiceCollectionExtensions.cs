@@ -20,8 +20,11 @@ public static class SocketIOServiceCollectionExtensions
     public static ISocketIOBuilder AddSocketIO(this IServiceCollection services, Action<SocketIOOptions>? configure = null,
         Action<EngineIOOptions>? configureEngine = null)
     {
-        services.AddOptions<SocketIOOptions>().BindConfiguration(ConfigurationSection);
-        services.AddOptions<EngineIOOptions>().BindConfiguration(ConfigurationSection);
+        // Validated when the host starts (before Kestrel binds): a bad value stops the app with one line per
+        // problem naming the key, instead of failing every session later. See SocketIOOptionsValidator.
+        services.AddOptions<SocketIOOptions>().BindConfigurationChecked(ConfigurationSection);
+        services.AddOptions<EngineIOOptions>().BindConfigurationChecked(ConfigurationSection);
+        services.AddSettingsValidator<SocketIOOptions, SocketIOOptionsValidator>();
         if (configure is not null)
         {
             services.Configure(configure);

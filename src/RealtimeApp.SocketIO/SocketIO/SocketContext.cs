@@ -246,9 +246,13 @@ internal static class ReservedEvents
     private static readonly HashSet<string> Names =
         ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
+    public static IEnumerable<string> All => Names;
+
+    public static bool IsReserved(string eventName) => Names.Contains(eventName);
+
     public static void Check(string eventName)
     {
-        if (Names.Contains(eventName))
+        if (IsReserved(eventName))
         {
             throw new ArgumentException($"\"{eventName}\" is a reserved event name", nameof(eventName));
         }

@@ -30,7 +30,6 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         _scopes = scopes;
         AdapterFactory = adapters;
         Options = options.Value;
-        Options.EventRateLimit?.Validate(nameof(SocketIOOptions.EventRateLimit));
         Log = new SocketIOLog(logger);
         Time = time;
         Of("/");

@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
+using RealtimeApp.SocketIO.Hosting;
+
 namespace RealtimeApp.Hosting;
 
 /// <summary>
@@ -13,9 +17,13 @@ public static class AppCors
     /// <summary>Registers <see cref="Policy"/> with the origins of <c>Cors:Origins</c> (none allowed when empty).</summary>
     public static IServiceCollection AddAppCors(this IServiceCollection services, IConfiguration configuration)
     {
-        var origins = configuration.GetSection("Cors:Origins").Get<string[]>() ?? [];
-        services.AddCors(o => o.AddPolicy(Policy, p => p
-            .WithOrigins(origins)
+        // The origins are checked at start (AppCorsOptionsValidator) and read when the CORS options are first
+        // created, after that check.
+        services.AddOptions<AppCorsOptions>().BindConfigurationChecked("Cors");
+        services.AddSettingsValidator<AppCorsOptions, AppCorsOptionsValidator>();
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<AppCorsOptions>>((cors, app) => cors.AddPolicy(Policy, p => p
+            .WithOrigins(app.Value.Origins)
             .AllowCredentials()
             .AllowAnyHeader()
             .WithMethods("GET", "POST")));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Options;
+using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO.SocketIO;
 using Serilog.Core;
 using Serilog.Events;
@@ -31,14 +33,22 @@ public static class AppDiagnostics
     public static bool IsExposed(IConfiguration configuration) => configuration.GetValue(ExposeKey, defaultValue: true);
 
     /// <summary>Registers the error counter the log pipeline feeds (read by /debug/metrics).</summary>
-    public static IServiceCollection AddAppDiagnostics(this IServiceCollection services) =>
-        services.AddSingleton<LogErrorCounter>();
+    public static IServiceCollection AddAppDiagnostics(this IServiceCollection services)
+    {
+        // Checked at start: networks that parse, switches that are booleans (StartupTrace:Expose too: the
+        // trace reads it from IConfiguration, and a non-boolean threw when /debug/startup was mapped).
+        services.AddOptions<DiagnosticsOptions>().BindConfigurationChecked("Diagnostics");
+        services.AddSettingsValidator<DiagnosticsOptions, DiagnosticsOptionsValidator>();
+        services.AddOptions<StartupTraceSwitchOptions>().BindConfigurationChecked("StartupTrace");
+        services.AddSettingsValidator<StartupTraceSwitchOptions, StartupTraceSwitchOptionsValidator>();
+        return services.AddSingleton<LogErrorCounter>();
+    }
 
     /// <summary>Answers 404 to /debug requests from outside <c>Diagnostics:AllowedNetworks</c>.</summary>
     public static IApplicationBuilder UseDiagnosticsAccess(this IApplicationBuilder app)
     {
-        var configuration = app.ApplicationServices.GetRequiredService<IConfiguration>();
-        var configured = configuration.GetSection(AllowedNetworksKey).Get<string[]>();
+        var configured = app.ApplicationServices.GetRequiredService<IOptions<DiagnosticsOptions>>().Value.AllowedNetworks
+            .Where(n => n.Length > 0).ToArray(); // empty entries blank out appsettings.json's (see the validator)
         var networks = (configured is { Length: > 0 } ? configured : LoopbackOnly).Select(IPNetwork.Parse).ToArray();
         return app.Use(async (context, next) =>
         {

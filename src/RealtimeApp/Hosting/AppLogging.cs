@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using RealtimeApp.SocketIO.Hosting;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -34,6 +35,8 @@ public static class AppLogging
         // preserveStaticLogger: each host owns its logger (disposed with it), so several hosts in one
         // test process never share or freeze a static one.
         builder.Services.AddAppDiagnostics();
+        builder.Services.AddOptions<AppLoggingOptions>().BindConfigurationChecked("Logging");
+        builder.Services.AddSettingsValidator<AppLoggingOptions, AppLoggingOptionsValidator>();
         builder.Services.AddSerilog(
             (services, lc) => WriteToConsole(
                 lc.ReadFrom.Configuration(builder.Configuration)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RealtimeApp.Hosting;
+using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO.SocketIO;
 
 namespace RealtimeApp.Items;
@@ -10,19 +11,27 @@ public static class ItemsEndpoints
     /// <summary>Connection string used when <c>ConnectionStrings:Items</c> is not set: a file next to the app.</summary>
     public const string DefaultConnectionString = "Data Source=data/items.db";
 
-    /// <summary>Registers the store (SQLite by default), the service and options (<c>Items</c> section).</summary>
+    /// <summary>
+    /// Registers the store (SQLite by default), the service and options (<c>Items</c> section, <c>Items:Store</c>,
+    /// <c>ConnectionStrings:Items</c>), each checked when the host starts.
+    /// </summary>
     public static IServiceCollection AddItems(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ItemsOptions>().BindConfiguration("Items");
-        // Items:Store picks the store: "Sqlite" (the default, one node) or "Postgres" (several nodes).
-        var connectionString = configuration.GetConnectionString("Items") ?? DefaultConnectionString;
-        var store = configuration["Items:Store"] ?? "Sqlite";
-        services.AddSingleton<IItemStore>(store.ToLowerInvariant() switch
+        services.AddOptions<ItemsOptions>().BindConfigurationChecked("Items");
+        services.AddSettingsValidator<ItemsOptions, ItemsOptionsValidator>();
+        // Items:Store picks the store: "Sqlite" (the default, one node) or "Postgres" (several nodes). Both are
+        // strings (nothing to convert), read when the options are first created; the store is made from them
+        // once they passed the check, so a bad value is refused at start, not thrown while registering.
+        services.AddOptions<ItemStoreOptions>().Configure(options =>
         {
-            "sqlite" => new SqliteItemStore(connectionString),
-            "postgres" or "postgresql" => new PostgresItemStore(connectionString),
-            _ => throw new InvalidOperationException($"Items:Store must be \"Sqlite\" or \"Postgres\", not \"{store}\""),
+            options.Store = configuration[ItemStoreOptions.StoreKey] ?? options.Store;
+            options.ConnectionString = configuration.GetConnectionString("Items") ?? options.ConnectionString;
         });
+        services.AddSettingsValidator<ItemStoreOptions, ItemStoreOptionsValidator>();
+        services.AddSingleton<IItemStore>(provider => provider.GetRequiredService<IOptions<ItemStoreOptions>>().Value is var store
+            && store.IsPostgres
+                ? new PostgresItemStore(store.ConnectionString)
+                : new SqliteItemStore(store.ConnectionString));
         services.AddSingleton<ItemService>();
         services.AddHostedService<ItemStoreInitializer>();
         return services;
