@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.SocketIO.Adapters;
@@ -107,6 +109,9 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
 
     internal async Task ConnectAsync(SocketIOConnection connection, string name, JsonElement? authPayload)
     {
+        // At the top of this async method: the activity becomes current for the middlewares and connection
+        // listeners, and the caller (the receive loop) never sees the change.
+        using var activity = SocketIOTracing.StartNamespaceConnect(name, connection.Session.Id);
         var auth = authPayload ?? EmptyObject;
         if (!_namespaces.TryGetValue(name, out var ns))
         {
@@ -126,19 +131,23 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         if (ns is null)
         {
+            Log.ConnectRefused(name, connection.Session.Id, "InvalidNamespace", "Invalid namespace");
+            SocketIOTracing.ConnectRefused(activity, null, "Invalid namespace");
             // Node sends this one as an object whatever the client's protocol.
             connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
                 SocketNamespace.ConnectError("Invalid namespace", null)));
             return;
         }
-        var refusal = IsShuttingDown ? "server shutting down" : null;
+        var (refusal, cause) = IsShuttingDown ? ("server shutting down", "Shutdown") : (null, null);
         if (refusal is null && !connection.TryBeginConnect(Options.MaxNamespacesPerConnection))
         {
             CountLimitHit();
-            refusal = "namespace limit reached";
+            (refusal, cause) = ("namespace limit reached", nameof(SocketIOOptions.MaxNamespacesPerConnection));
         }
         if (refusal is not null)
         {
+            Log.ConnectRefused(name, connection.Session.Id, cause!, refusal);
+            SocketIOTracing.ConnectRefused(activity, null, refusal);
             // As a middleware refusal is sent (a bare message to protocol-4 clients).
             connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
                 connection.IsLegacyClient ? LegacyProtocol.ConnectError(refusal, null) : SocketNamespace.ConnectError(refusal, null)));
@@ -147,10 +156,20 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         Interlocked.Increment(ref _running);
         try
         {
-            await ns.ConnectAsync(connection, auth);
+            var (socket, refused) = await ns.ConnectAsync(connection, auth);
+            if (refused is null)
+            {
+                SocketIOTracing.ConnectAccepted(activity, socket.Id);
+            }
+            else
+            {
+                Log.ConnectRefused(name, connection.Session.Id, connection.Session.IsOpen ? "Middleware" : "ConnectionClosed", refused);
+                SocketIOTracing.ConnectRefused(activity, socket.Id, refused);
+            }
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordException(activity, ex);
             Log.HandlerFailed(connection.Session.Id, ex);
         }
         finally
@@ -166,13 +185,23 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     /// Runs an event's catch-all handlers, then its named ones (Node's order), and disposes the event's
     /// DI scope once all of them have finished.
     /// </summary>
+    /// <remarks>
+    /// The event's activity (when something listens) is current while the handlers run, so what they do
+    /// nests under it, and ends when the last one has finished; the HTTP request's activity is put back for
+    /// the receive loop as soon as the handlers' synchronous part is over.
+    /// </remarks>
     internal void Dispatch(SocketEventArgs args, Func<SocketEventArgs, Task>[] any, Func<SocketEventArgs, Task>[] named)
     {
+        Activity? activity = null, carrier = null;
+        if (SocketIOTracing.IsEnabled)
+        {
+            activity = SocketIOTracing.StartEvent(args.Socket.Namespace.Name, args.Name, args.Socket.Id, args.Ack is not null, out carrier);
+        }
         List<Task>? pending = null;
         for (var i = 0; i < any.Length + named.Length; i++)
         {
             var handler = i < any.Length ? any[i] : named[i - any.Length];
-            if (Start(handler, args) is { } task)
+            if (Start(handler, args, activity) is { } task)
             {
                 (pending ??= []).Add(task);
             }
@@ -180,13 +209,23 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         if (pending is null)
         {
             _ = args.DisposeScopeAsync();
-            return;
         }
-        Interlocked.Increment(ref _running);
-        _ = FinishAsync(pending, args);
+        else
+        {
+            Interlocked.Increment(ref _running);
+            _ = FinishAsync(pending, args, activity);
+        }
+        if (activity is not null)
+        {
+            if (pending is null)
+            {
+                activity.Stop();
+            }
+            Activity.Current = carrier;
+        }
     }
 
-    private async Task FinishAsync(List<Task> pending, SocketEventArgs args)
+    private async Task FinishAsync(List<Task> pending, SocketEventArgs args, Activity? activity)
     {
         try
         {
@@ -198,21 +237,24 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
                 }
                 catch (Exception ex)
                 {
-                    HandlerFailed(args, ex);
+                    HandlerFailed(args, ex, activity);
                 }
             }
             await args.DisposeScopeAsync();
         }
         finally
         {
+            activity?.Stop();
             Interlocked.Decrement(ref _running);
         }
     }
 
     // A limit refusal is an answer, not a bug: the client's ack gets it (when it asked for one and the
-    // handler had not answered yet); anything else is logged as the handler's failure.
-    private void HandlerFailed(SocketEventArgs args, Exception ex)
+    // handler had not answered yet); anything else is logged as the handler's failure. The trace records
+    // both: the handler did throw.
+    private void HandlerFailed(SocketEventArgs args, Exception ex, Activity? activity)
     {
+        SocketIOTracing.RecordException(activity, ex);
         if (ex is SocketIOLimitExceededException limit)
         {
             Log.LimitExceeded(args.Socket.Id, limit.Limit, limit.Message);
@@ -223,7 +265,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     }
 
     /// <returns>The handler's task when it has not finished yet; null when it is done (or failed, logged).</returns>
-    private Task? Start(Func<SocketEventArgs, Task> handler, SocketEventArgs args)
+    private Task? Start(Func<SocketEventArgs, Task> handler, SocketEventArgs args, Activity? activity)
     {
         try
         {
@@ -232,7 +274,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
-            HandlerFailed(args, ex);
+            HandlerFailed(args, ex, activity);
             return null;
         }
     }
