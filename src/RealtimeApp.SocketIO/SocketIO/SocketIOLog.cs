@@ -62,5 +62,7 @@ internal sealed partial class SocketIOLog(ILogger logger)
     private static partial void LogSocketDisconnected(ILogger logger, string socketId, string @namespace, string reason);
 
     [LoggerMessage(EventId = 6, Message = "Socket.IO connect to {Namespace} refused (session {Sid}) by {Cause}: {Message}", EventName = "ConnectRefused")]
-    private static partial void LogConnectRefused(ILogger logger, LogLevel level, string @namespace, string sid, string cause, string message);
+    // "Namespace", not "@namespace": with a level parameter the generator names the value after the parameter
+    // as written ("@namespace"), which structured sinks would then carry as the property's name.
+    private static partial void LogConnectRefused(ILogger logger, LogLevel level, string Namespace, string sid, string cause, string message);
 }
