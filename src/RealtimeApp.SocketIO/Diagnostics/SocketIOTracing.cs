@@ -151,6 +151,18 @@ internal static class SocketIOTracing
         activity.AddException(exception);
     }
 
+    /// <summary>
+    /// Records <paramref name="exception"/> on the current activity when it is one of the library's (application
+    /// code run inside a join or an event, e.g. a connection listener). Called on failure paths only.
+    /// </summary>
+    public static void RecordOnCurrent(Exception exception)
+    {
+        if (Activity.Current is { } current && current.Source == Source)
+        {
+            RecordException(current, exception);
+        }
+    }
+
     /// <summary>For exception filters: records and returns false, so the exception goes on unchanged.</summary>
     public static bool RecordAndRethrow(Activity? activity, Exception exception)
     {

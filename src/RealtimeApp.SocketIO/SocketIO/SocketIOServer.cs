@@ -279,7 +279,10 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
     }
 
-    /// <summary>Runs application code so that its failure costs nothing but a log line.</summary>
+    /// <summary>
+    /// Runs application code so that its failure costs nothing but a log line (and, when the library's activity
+    /// of the moment is current, e.g. a namespace join's for its connection listeners, an error on it).
+    /// </summary>
     internal void Invoke<T>(Func<T, Task> handler, T argument)
     {
         try
@@ -292,6 +295,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordOnCurrent(ex);
             Log.HandlerFailed(null, ex);
         }
     }
@@ -304,6 +308,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordOnCurrent(ex);
             Log.HandlerFailed(socket.Id, ex);
         }
     }
@@ -316,6 +321,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordOnCurrent(ex);
             Log.HandlerFailed(null, ex);
         }
     }

@@ -22,9 +22,11 @@ public sealed class TracingTests
     {
         var ns = $"/traced-{Guid.NewGuid():N}";
         var refusingNs = ns + "-closed";
+        var faultyNs = ns + "-faulty";
         using var recorder = new ActivityRecorder();
         await using var server = await SocketIOTestServer.StartAsync();
         server.Io.Of(refusingNs).Use((_, _) => throw new ConnectionRefusedException("members only"));
+        server.Io.Of(faultyNs).OnConnection(_ => throw new InvalidOperationException("listener exploded"));
         server.Io.Of(ns).OnConnection(socket =>
         {
             socket.On("echo", e => e.Ack?.Send(e.Arguments()));
@@ -59,6 +61,8 @@ public sealed class TracingTests
             // Refused by a middleware in another namespace; the connection and its first namespace stay.
             await first.SendTextAsync($"40{refusingNs},");
             Assert.Equal($"44{refusingNs},{{\"message\":\"members only\"}}", await first.ReceiveTextAsync());
+            // Joined, but its connection listener throws.
+            await ConnectAsync(first, faultyNs);
 
             // An event with an ack.
             await first.SendTextAsync($"42{ns},7[\"echo\",\"hi\"]");
@@ -93,7 +97,7 @@ public sealed class TracingTests
                     && found.Count(a => a.OperationName == SocketIOActivities.AckOut) == 2);
 
             AssertConnectionsOpened(mine, sids);
-            AssertNamespaceJoins(mine, ns, refusingNs, socketIds);
+            AssertNamespaceJoins(mine, ns, refusingNs, faultyNs, socketIds);
             AssertEvents(mine, ns, socketIds[0]);
             AssertAcks(mine, ns, socketIds[0]);
 
@@ -131,7 +135,8 @@ public sealed class TracingTests
         });
     }
 
-    private static void AssertNamespaceJoins(IReadOnlyList<Activity> mine, string ns, string refusingNs, List<string> socketIds)
+    private static void AssertNamespaceJoins(IReadOnlyList<Activity> mine, string ns, string refusingNs, string faultyNs,
+        List<string> socketIds)
     {
         var joins = mine.Where(a => a.OperationName == SocketIOActivities.NamespaceConnect).ToList();
         var accepted = joins.Where(a => Tag(a, Tags.Namespace) == ns).ToList();
@@ -148,6 +153,11 @@ public sealed class TracingTests
         Assert.Equal("members only", Tag(refused, Tags.ConnectRefusal));
         Assert.NotNull(Tag(refused, Tags.SocketId));
         Assert.Equal(ActivityStatusCode.Unset, refused.Status);
+        var faulty = Assert.Single(joins, a => Tag(a, Tags.Namespace) == faultyNs);
+        Assert.Equal("accepted", Tag(faulty, Tags.ConnectResult));
+        Assert.Equal(ActivityStatusCode.Error, faulty.Status);
+        Assert.Equal(typeof(InvalidOperationException).FullName, Tag(faulty, Tags.ErrorType));
+        Assert.Contains(faulty.Events, e => e.Name == "exception");
     }
 
     private static void AssertEvents(IReadOnlyList<Activity> mine, string ns, string firstSocket)
