@@ -19,6 +19,7 @@ try
     // Logging and the startup trace (bind / listen / serve from Kestrel's own hooks)
     builder.AddAppLogging();
     builder.Services.AddStartupTrace(origin);
+    builder.AddAppTelemetry(); // OpenTelemetry over OTLP, only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
     // Health: /health/live for Docker's HEALTHCHECK, /health/ready (store, Redis, drain) for load balancers
     builder.Services.AddAppHealth(builder.Configuration);

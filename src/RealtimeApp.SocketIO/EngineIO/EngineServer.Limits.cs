@@ -49,24 +49,25 @@ public sealed partial class EngineServer
 
     /// <returns>
     /// null when a new session may open (a slot is then reserved: <see cref="Open"/> keeps it, <see cref="Remove"/>
-    /// frees it); otherwise the HTTP status and message to refuse with (error code 4).
+    /// frees it); otherwise the HTTP status and message to refuse with (error code 4), and what refused it (the
+    /// option's name, or "Shutdown") for the log.
     /// </returns>
-    private (int Status, string Message)? TryAdmitHandshake(HttpContext context)
+    private (int Status, string Message, string Limit)? TryAdmitHandshake(HttpContext context)
     {
-        (int, string)? refusal = null;
+        (int, string, string)? refusal = null;
         if (_shuttingDown)
         {
-            refusal = (StatusCodes.Status503ServiceUnavailable, "Server shutting down");
+            refusal = (StatusCodes.Status503ServiceUnavailable, "Server shutting down", "Shutdown");
         }
         else if (_handshakeLimiter is { } limiter && !IsAcquired(limiter, context))
         {
             var retryAfter = Math.Max(1, (int)Math.Ceiling(1 / Options.HandshakeRateLimit!.PermitsPerSecond));
             context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            refusal = (StatusCodes.Status429TooManyRequests, "Too many handshakes");
+            refusal = (StatusCodes.Status429TooManyRequests, "Too many handshakes", nameof(EngineIOOptions.HandshakeRateLimit));
         }
         else if (!TryReserveSession())
         {
-            refusal = (StatusCodes.Status503ServiceUnavailable, "Too many sessions");
+            refusal = (StatusCodes.Status503ServiceUnavailable, "Too many sessions", nameof(EngineIOOptions.MaxSessions));
         }
         if (refusal is not null)
         {

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 
@@ -5,6 +6,23 @@ namespace RealtimeApp.SocketIO.EngineIO;
 
 public sealed partial class EngineServer
 {
+    /// <summary>
+    /// A handshake refused by an operator's limit. The level is what the person running the server needs:
+    /// MaxSessions is the server at capacity (Warning: add nodes or raise the cap); HandshakeRateLimit is one
+    /// client going too fast and the limit doing its job (Information); the shutdown's refusals are expected
+    /// during a drain (Debug). The counts are on the meter too (<c>engineio.handshakes.refused</c>).
+    /// </summary>
+    private void LogHandshakeRefused(string limit, int status, string message, IPAddress? remoteAddress)
+    {
+        var level = limit switch
+        {
+            nameof(EngineIOOptions.MaxSessions) => LogLevel.Warning,
+            nameof(EngineIOOptions.HandshakeRateLimit) => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        Log.HandshakeRefused(Logger, level, limit, status, message, remoteAddress);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Engine.IO session {Sid} opened over {Transport}", EventName = "SessionOpened")]
@@ -21,5 +39,9 @@ public sealed partial class EngineServer
 
         [LoggerMessage(5, LogLevel.Error, "Engine.IO handler failed for session {Sid}; the session is closed", EventName = "HandlerFailed")]
         public static partial void HandlerFailed(ILogger logger, string sid, Exception exception);
+
+        [LoggerMessage(EventId = 6, Message = "Engine.IO handshake from {RemoteAddress} refused by {Limit}: HTTP {StatusCode} {Message}", EventName = "HandshakeRefused")]
+        public static partial void HandshakeRefused(ILogger logger, LogLevel level, string limit, int statusCode, string message,
+            IPAddress? remoteAddress);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.EngineIO.Transports;
 
@@ -72,7 +73,7 @@ public sealed partial class EngineServer
         }
         if (TryAdmitHandshake(context) is { } refused)
         {
-            await RefuseAsync(context, EngineErrorCode.Forbidden, refused.Message, refused.Status);
+            await RefuseAsync(context, EngineErrorCode.Forbidden, refused.Message, refused.Status, refused.Limit);
             return;
         }
 
@@ -140,11 +141,21 @@ public sealed partial class EngineServer
         }
     }
 
-    private Task RefuseAsync(HttpContext context, EngineErrorCode code, string? detail = null, int? statusCode = null)
+    // limit: set when an operator's limit (or the shutdown) refuses a handshake. It is logged as such, at the
+    // level an operator wants for it (see LogHandshakeRefused), instead of as a bad request.
+    private Task RefuseAsync(HttpContext context, EngineErrorCode code, string? detail = null, int? statusCode = null,
+        string? limit = null)
     {
         var message = code == EngineErrorCode.Forbidden && detail is not null ? detail : EngineError.DefaultMessage(code);
-        Log.RequestRefused(Logger, (int)code, detail ?? message, context.Request.Method,
-            $"{context.Request.Path}{context.Request.QueryString}");
+        if (limit is not null)
+        {
+            LogHandshakeRefused(limit, statusCode ?? StatusCodes.Status403Forbidden, message, context.Connection.RemoteIpAddress);
+        }
+        else if (Logger.IsEnabled(LogLevel.Debug)) // the URL string is built only for a line that is written
+        {
+            Log.RequestRefused(Logger, (int)code, detail ?? message, context.Request.Method,
+                $"{context.Request.Path}{context.Request.QueryString}");
+        }
         return EngineError.WriteAsync(context, code, message, statusCode);
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 
 namespace RealtimeApp.SocketIO.EngineIO;
@@ -97,6 +98,11 @@ public sealed partial class EngineServer
     {
         var session = new EngineSession(this, sid, protocol, transport, request);
         _sessions[sid] = session;
+        // A child of the handshake's HTTP request; it covers the layer above creating its connection.
+        using var activity = SocketIOTracing.IsEnabled
+            ? SocketIOTracing.StartConnectionOpen(sid, session.Transport == EngineTransportKind.Polling ? "polling" : "websocket",
+                protocol, request.RemoteAddress)
+            : null;
 
         // The open packet is the first thing in the outbox, so it leads the first poll / first frame.
         session.Send(OpenTemplate(upgrades).Create(sid));
@@ -107,6 +113,7 @@ public sealed partial class EngineServer
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordException(activity, ex);
             Log.HandlerFailed(Logger, sid, ex);
             session.Close(EngineCloseReason.TransportError, "open handler failed");
         }

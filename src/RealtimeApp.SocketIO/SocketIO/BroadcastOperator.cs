@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.SocketIO.Adapters;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
@@ -50,7 +51,22 @@ public sealed class BroadcastOperator
     public int Emit(string eventName, params object?[] args)
     {
         ReservedEvents.Check(eventName);
-        return _ns.Adapter.Broadcast(_ns.EventPacket(eventName, args, _options.Volatile), _options);
+        if (!SocketIOTracing.IsEnabled)
+        {
+            // The benchmarked path (broadcast to thousands): nothing of the trace's is touched.
+            return _ns.Adapter.Broadcast(_ns.EventPacket(eventName, args, _options.Volatile), _options);
+        }
+        using var activity = SocketIOTracing.StartBroadcast(_ns.Name, eventName, _options.Rooms, _options.Except);
+        try
+        {
+            var reached = _ns.Adapter.Broadcast(_ns.EventPacket(eventName, args, _options.Volatile), _options);
+            SocketIOTracing.Recipients(activity, reached);
+            return reached;
+        }
+        catch (Exception ex) when (SocketIOTracing.RecordAndRethrow(activity, ex))
+        {
+            throw; // not reached: the filter records and declines
+        }
     }
 
     /// <summary>
@@ -62,6 +78,9 @@ public sealed class BroadcastOperator
     public async Task<SocketArguments[]> EmitWithAckAsync(string eventName, params object?[] args)
     {
         ReservedEvents.Check(eventName);
+        using var activity = SocketIOTracing.IsEnabled
+            ? SocketIOTracing.StartBroadcast(_ns.Name, eventName, _options.Rooms, _options.Except)
+            : null;
         var timeout = _timeout ?? _ns.Server.Options.DefaultAckTimeout;
         var collector = new BroadcastAckCollector();
         if (!_options.Local)
@@ -91,15 +110,19 @@ public sealed class BroadcastOperator
             }
         }
         collector.OnClientCount(reached);
+        SocketIOTracing.Recipients(activity, reached);
         collector.SetNodeCount(_options.Local ? 1 : await NodeCountAsync());
 
         try
         {
             await collector.Done.Task.WaitAsync(timeout, _ns.Server.Time);
+            SocketIOTracing.AckOutcome(activity, "answered");
         }
         catch (TimeoutException)
         {
-            throw new BroadcastAckTimeoutException(collector.Responses, collector.ExpectedClients);
+            var timedOut = new BroadcastAckTimeoutException(collector.Responses, collector.ExpectedClients);
+            SocketIOTracing.AckOutcome(activity, "timeout", timedOut);
+            throw timedOut;
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.SocketIO;
@@ -29,18 +30,28 @@ public sealed partial class SocketContext
             Namespace.Server.CountLimitHit();
             throw new SocketIOLimitExceededException(nameof(SocketIOOptions.MaxPendingAcksPerSocket), $"too many pending acks ({max})");
         }
+        using var activity = SocketIOTracing.IsEnabled ? SocketIOTracing.StartAckOut(Namespace.Name, eventName, Id) : null;
         var id = Namespace.NextAckId();
         var answer = new TaskCompletionSource<SocketArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
         PendingAcks[id] = packet => answer.TrySetResult(new SocketArguments(packet, offset: 0));
         try
         {
             Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args, id), volatileSend: false);
-            return await answer.Task.WaitAsync(timeout ?? Namespace.Server.Options.DefaultAckTimeout,
+            var result = await answer.Task.WaitAsync(timeout ?? Namespace.Server.Options.DefaultAckTimeout,
                 Namespace.Server.Time, cancellationToken);
+            SocketIOTracing.AckOutcome(activity, "answered");
+            return result;
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException("operation has timed out");
+            var timedOut = new TimeoutException("operation has timed out");
+            SocketIOTracing.AckOutcome(activity, "timeout", timedOut);
+            throw timedOut;
+        }
+        catch (OperationCanceledException canceled)
+        {
+            SocketIOTracing.AckOutcome(activity, "canceled", canceled);
+            throw;
         }
         finally
         {

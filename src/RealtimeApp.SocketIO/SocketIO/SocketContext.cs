@@ -237,6 +237,7 @@ public sealed partial class SocketContext
         {
             Namespace.Adapter.PersistSession(persisted);
         }
+        Namespace.Server.Log.SocketDisconnected(this, reason);
         Namespace.Server.Invoke(() => Disconnected?.Invoke(this, reason), this);
     }
 }

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.SocketIO.Adapters;
@@ -106,6 +108,9 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
 
     internal async Task ConnectAsync(SocketIOConnection connection, string name, JsonElement? authPayload)
     {
+        // At the top of this async method: the activity becomes current for the middlewares and connection
+        // listeners, and the caller (the receive loop) never sees the change.
+        using var activity = SocketIOTracing.StartNamespaceConnect(name, connection.Session.Id);
         var auth = authPayload ?? EmptyObject;
         if (!_namespaces.TryGetValue(name, out var ns))
         {
@@ -125,6 +130,8 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         if (ns is null)
         {
+            Log.ConnectRefused(name, connection.Session.Id, "InvalidNamespace", "Invalid namespace");
+            SocketIOTracing.ConnectRefused(activity, null, "Invalid namespace");
             // Node sends this one as an object whatever the client's protocol.
             connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
                 SocketNamespace.ConnectError("Invalid namespace", null)));
@@ -132,22 +139,32 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         if (!TryBeginWork())
         {
-            RefuseConnect(connection, name, "server shutting down");
+            RefuseConnect(connection, name, "server shutting down", "Shutdown", activity);
             return;
         }
         if (!connection.TryBeginConnect(Options.MaxNamespacesPerConnection))
         {
             EndWork();
             CountLimitHit();
-            RefuseConnect(connection, name, "namespace limit reached");
+            RefuseConnect(connection, name, "namespace limit reached", nameof(SocketIOOptions.MaxNamespacesPerConnection), activity);
             return;
         }
         try
         {
-            await ns.ConnectAsync(connection, auth);
+            var (socket, refused) = await ns.ConnectAsync(connection, auth);
+            if (refused is null)
+            {
+                SocketIOTracing.ConnectAccepted(activity, socket.Id);
+            }
+            else
+            {
+                Log.ConnectRefused(name, connection.Session.Id, connection.Session.IsOpen ? "Middleware" : "ConnectionClosed", refused);
+                SocketIOTracing.ConnectRefused(activity, socket.Id, refused);
+            }
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordException(activity, ex);
             Log.HandlerFailed(connection.Session.Id, ex);
         }
         finally
@@ -158,9 +175,13 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     }
 
     // As a middleware refusal is sent (a bare message to protocol-4 clients).
-    private static void RefuseConnect(SocketIOConnection connection, string name, string reason) =>
+    private void RefuseConnect(SocketIOConnection connection, string name, string reason, string cause, Activity? activity)
+    {
+        Log.ConnectRefused(name, connection.Session.Id, cause, reason);
+        SocketIOTracing.ConnectRefused(activity, null, reason);
         connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, name, null,
             connection.IsLegacyClient ? LegacyProtocol.ConnectError(reason, null) : SocketNamespace.ConnectError(reason, null)));
+    }
 
     internal AsyncServiceScope CreateScope() => _scopes.CreateAsyncScope();
 
@@ -169,27 +190,47 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     /// DI scope once all of them have finished. The caller has counted the event with
     /// <see cref="TryBeginWork"/>; this ends that count when the last handler is done.
     /// </summary>
+    /// <remarks>
+    /// The event's activity (when something listens) is current while the handlers run, so what they do
+    /// nests under it, and ends when the last one has finished; the HTTP request's activity is put back for
+    /// the receive loop as soon as the handlers' synchronous part is over.
+    /// </remarks>
     internal void Dispatch(SocketEventArgs args, Func<SocketEventArgs, Task>[] any, Func<SocketEventArgs, Task>[] named)
     {
+        Activity? activity = null, carrier = null;
+        if (SocketIOTracing.IsEnabled)
+        {
+            activity = SocketIOTracing.StartEvent(args.Socket.Namespace.Name, args.Name, args.Socket.Id, args.Ack is not null, out carrier);
+        }
         List<Task>? pending = null;
         for (var i = 0; i < any.Length + named.Length; i++)
         {
             var handler = i < any.Length ? any[i] : named[i - any.Length];
-            if (Start(handler, args) is { } task)
+            if (Start(handler, args, activity) is { } task)
             {
                 (pending ??= []).Add(task);
             }
         }
+        if (pending is not null)
+        {
+            _ = FinishAsync(pending, args, activity);
+        }
+        if (activity is not null)
+        {
+            if (pending is null)
+            {
+                activity.Stop();
+            }
+            Activity.Current = carrier;
+        }
         if (pending is null)
         {
             _ = args.DisposeScopeAsync();
-            EndWork();
-            return;
+            EndWork(); // last, so a drain that sees zero running sees this event finished
         }
-        _ = FinishAsync(pending, args);
     }
 
-    private async Task FinishAsync(List<Task> pending, SocketEventArgs args)
+    private async Task FinishAsync(List<Task> pending, SocketEventArgs args, Activity? activity)
     {
         try
         {
@@ -201,21 +242,24 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
                 }
                 catch (Exception ex)
                 {
-                    HandlerFailed(args, ex);
+                    HandlerFailed(args, ex, activity);
                 }
             }
             await args.DisposeScopeAsync();
         }
         finally
         {
+            activity?.Stop();
             EndWork();
         }
     }
 
     // A limit refusal is an answer, not a bug: the client's ack gets it (when it asked for one and the
-    // handler had not answered yet); anything else is logged as the handler's failure.
-    private void HandlerFailed(SocketEventArgs args, Exception ex)
+    // handler had not answered yet); anything else is logged as the handler's failure. The trace records
+    // both: the handler did throw.
+    private void HandlerFailed(SocketEventArgs args, Exception ex, Activity? activity)
     {
+        SocketIOTracing.RecordException(activity, ex);
         if (ex is SocketIOLimitExceededException limit)
         {
             Log.LimitExceeded(args.Socket.Id, limit.Limit, limit.Message);
@@ -226,7 +270,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     }
 
     /// <returns>The handler's task when it has not finished yet; null when it is done (or failed, logged).</returns>
-    private Task? Start(Func<SocketEventArgs, Task> handler, SocketEventArgs args)
+    private Task? Start(Func<SocketEventArgs, Task> handler, SocketEventArgs args, Activity? activity)
     {
         try
         {
@@ -235,12 +279,15 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
-            HandlerFailed(args, ex);
+            HandlerFailed(args, ex, activity);
             return null;
         }
     }
 
-    /// <summary>Runs application code so that its failure costs nothing but a log line.</summary>
+    /// <summary>
+    /// Runs application code so that its failure costs nothing but a log line (and, when the library's activity
+    /// of the moment is current, e.g. a namespace join's for its connection listeners, an error on it).
+    /// </summary>
     internal void Invoke<T>(Func<T, Task> handler, T argument)
     {
         try
@@ -253,6 +300,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordOnCurrent(ex);
             Log.HandlerFailed(null, ex);
         }
     }
@@ -265,6 +313,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordOnCurrent(ex);
             Log.HandlerFailed(socket.Id, ex);
         }
     }
@@ -277,6 +326,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         catch (Exception ex)
         {
+            SocketIOTracing.RecordOnCurrent(ex);
             Log.HandlerFailed(null, ex);
         }
     }

@@ -202,7 +202,8 @@ public sealed class SocketNamespace
     /// own-id room, send the missed packets and the CONNECT reply, then the connection listeners — so events
     /// they emit follow the reply on the wire.
     /// </summary>
-    internal async Task ConnectAsync(SocketIOConnection connection, JsonElement auth)
+    /// <returns>The socket, and null when it joined; otherwise why not (for the log and the trace).</returns>
+    internal async Task<(SocketContext Socket, string? Refusal)> ConnectAsync(SocketIOConnection connection, JsonElement auth)
     {
         var legacy = connection.IsLegacyClient;
         var handshake = new SocketHandshake(connection.Session.Request, auth);
@@ -225,7 +226,7 @@ public sealed class SocketNamespace
                 var payload = legacy ? LegacyProtocol.ConnectError(refused.Message, refused.Data) : ConnectError(refused.Message, refused.Data);
                 connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, Name, null, payload));
             }
-            return;
+            return (socket, refusal?.Message ?? "connection closed during the join");
         }
 
         if (restored is null)
@@ -245,6 +246,7 @@ public sealed class SocketNamespace
         }
         connection.Send(OutgoingPacket.Create(SocketPacketType.Connect, Name, null, ConnectReply(socket, legacy)));
         socket.ReleaseHeld();
+        Server.Log.SocketConnected(socket, connection.Session.Id, connection.Session.Transport);
         foreach (var handler in _onConnection)
         {
             Server.Invoke(handler, socket);
@@ -254,6 +256,7 @@ public sealed class SocketNamespace
             // This CONNECT began before the drain and joined after BeginShutdown told every socket.
             Server.TellShutdown(socket);
         }
+        return (socket, null);
     }
 
     /// <summary>
