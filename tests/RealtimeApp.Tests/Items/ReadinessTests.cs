@@ -41,16 +41,7 @@ public sealed class ReadinessTests
     {
         await using var cluster = await ClusterServices.StartAsync();
         await using var app = await ItemApp.StartAsync(cluster.NodeSettings);
-        await using var seller = await app.ConnectAsync("seller");
-        await using var bidder = await app.ConnectAsync("bidder");
-        var id = (await seller.RequestAsync("item:create", new { title = "Held", startingPrice = 5m })).AssertOk().Id();
-
-        // Hold the item's row: the bid's transaction waits for it, so its handler is running at SIGTERM.
-        await using var holder = new NpgsqlConnection(cluster.Postgres.ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await HoldRowAsync(holder, id);
-        var bid = bidder.RequestAsync("item:bid", new { itemId = id, amount = 5m });
-        await WaitUntilAsync(async () => await RunningHandlersAsync(app) == 1, "the bid's handler to be running");
+        await using var held = await HeldBid.StartAsync(cluster, app);
 
         app.Process.SendSigterm();
         var draining = await WaitForReadyAsync(app, HttpStatusCode.ServiceUnavailable);
@@ -58,8 +49,7 @@ public sealed class ReadinessTests
         Assert.StartsWith("draining", draining.GetProperty("checks").GetProperty("socketio").GetProperty("description").GetString());
         await AssertLiveAsync(app);
 
-        await hold.RollbackAsync();
-        (await bid).AssertOk();
+        (await held.ReleaseAsync()).AssertOk();
         Assert.Equal(0, await app.Process.WaitForExitAsync());
     }
 
@@ -78,14 +68,7 @@ public sealed class ReadinessTests
         Assert.Equal(0, await EngineSessionsAsync(other));
 
         // Keep the home node draining: a bid held by a row lock is still running when SIGTERM arrives.
-        await using var seller = await home.ConnectAsync("seller");
-        await using var bidder = await home.ConnectAsync("bidder");
-        var id = (await seller.RequestAsync("item:create", new { title = "Held", startingPrice = 5m })).AssertOk().Id();
-        await using var holder = new NpgsqlConnection(cluster.Postgres.ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await HoldRowAsync(holder, id);
-        var bid = bidder.RequestAsync("item:bid", new { itemId = id, amount = 5m });
-        await WaitUntilAsync(async () => await RunningHandlersAsync(home) == 1, "the bid's handler to be running");
+        await using var held = await HeldBid.StartAsync(cluster, home);
         home.Process.SendSigterm();
         await WaitForReadyAsync(home, HttpStatusCode.ServiceUnavailable);
 
@@ -95,18 +78,58 @@ public sealed class ReadinessTests
         Assert.StartsWith("0{", await handshake.Content.ReadAsStringAsync());
         Assert.Equal(1, await EngineSessionsAsync(other));
 
-        await hold.RollbackAsync();
-        (await bid).AssertOk();
+        (await held.ReleaseAsync()).AssertOk();
         Assert.Equal(0, await home.Process.WaitForExitAsync());
     }
 
-    private static async Task<NpgsqlTransaction> HoldRowAsync(NpgsqlConnection connection, string itemId)
+    /// <summary>
+    /// A bid whose handler stays running until <see cref="ReleaseAsync"/>: the test holds the item's row lock in
+    /// PostgreSQL, so the bid's transaction waits for it (as a slow database would make it wait).
+    /// </summary>
+    private sealed class HeldBid : IAsyncDisposable
     {
-        var transaction = await connection.BeginTransactionAsync();
-        await using var select = new NpgsqlCommand("SELECT id FROM items WHERE id = @id FOR UPDATE", connection, transaction);
-        select.Parameters.AddWithValue("id", itemId);
-        await select.ExecuteScalarAsync();
-        return transaction;
+        private readonly List<IAsyncDisposable> _owned = [];
+        private NpgsqlTransaction? _hold;
+        private Task<JsonElement> _bid = null!;
+
+        public static async Task<HeldBid> StartAsync(ClusterServices cluster, ItemApp app)
+        {
+            var held = new HeldBid();
+            var seller = await app.ConnectAsync("seller");
+            var bidder = await app.ConnectAsync("bidder");
+            var holder = new NpgsqlConnection(cluster.Postgres.ConnectionString);
+            held._owned.AddRange([seller, bidder, holder]);
+            var id = (await seller.RequestAsync("item:create", new { title = "Held", startingPrice = 5m })).AssertOk().Id();
+            await holder.OpenAsync();
+            held._hold = await holder.BeginTransactionAsync();
+            await using (var select = new NpgsqlCommand("SELECT id FROM items WHERE id = @id FOR UPDATE", holder, held._hold))
+            {
+                select.Parameters.AddWithValue("id", id);
+                await select.ExecuteScalarAsync();
+            }
+            held._bid = bidder.RequestAsync("item:bid", new { itemId = id, amount = 5m });
+            await WaitUntilAsync(async () => await RunningHandlersAsync(app) == 1, "the bid's handler to be running");
+            return held;
+        }
+
+        /// <summary>Lets the bid's transaction go on; returns its ack.</summary>
+        public async Task<JsonElement> ReleaseAsync()
+        {
+            await _hold!.RollbackAsync();
+            return await _bid;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_hold is not null)
+            {
+                await _hold.DisposeAsync();
+            }
+            foreach (var owned in _owned)
+            {
+                await owned.DisposeAsync();
+            }
+        }
     }
 
     private static async Task<int> EngineSessionsAsync(ItemApp app) =>
