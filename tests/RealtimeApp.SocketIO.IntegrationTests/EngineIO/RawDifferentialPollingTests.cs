@@ -157,7 +157,7 @@ public sealed class RawDifferentialPollingTests
         using var client = server.CreateClient();
         var (sid, _) = await client.HandshakeAsync();
         var pending = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(pending.IsCompleted);
 
         var post = await client.PostAsync(RawEngineClient.Polling(sid), "1");
@@ -177,7 +177,7 @@ public sealed class RawDifferentialPollingTests
         using var client = server.CreateClient();
         var (sid, _) = await client.HandshakeAsync();
         var first = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(first.IsCompleted);
 
         var second = await client.GetAsync(RawEngineClient.Polling(sid));
