@@ -193,7 +193,8 @@ public sealed class RawDifferentialPollingTests
     [MemberData(nameof(Targets))]
     public async Task Without_pong_the_session_dies_with_ping_timeout(string target)
     {
-        await using var server = await RawEngineTarget.StartAsync(target);
+        // Timeout 2 s (not 200 ms): both GETs must reach the server before the session times out.
+        await using var server = await RawEngineTarget.StartAsync(target, pingTimeout: 2000);
         using var client = server.CreateClient();
         var (sid, _) = await client.HandshakeAsync();
 
