@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -33,12 +34,14 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     private readonly ConcurrentQueue<SocketContext> _connections = new();
 
     private readonly ConcurrentDictionary<string, ConnectionContext> _tcpConnections;
+    private readonly StrongBox<Task> _admit;
 
     private SocketIOTestServer(WebApplication app, SocketIOServer io, Uri baseAddress,
-        ConcurrentDictionary<string, ConnectionContext> tcpConnections)
+        ConcurrentDictionary<string, ConnectionContext> tcpConnections, StrongBox<Task> admit)
     {
         _app = app;
         _tcpConnections = tcpConnections;
+        _admit = admit;
         Io = io;
         BaseAddress = baseAddress;
     }
@@ -63,8 +66,11 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         var connections = new ConcurrentDictionary<string, ConnectionContext>(StringComparer.Ordinal);
+        var admit = new StrongBox<Task>(Task.CompletedTask);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => async connection =>
         {
+            // Held (accepted, not yet served) while a test says so; see HoldNewConnectionsUntil.
+            await Volatile.Read(ref admit.Value!).WaitAsync(Timeout).ContinueWith(_ => { }, TaskScheduler.Default);
             connections[connection.ConnectionId] = connection;
             try
             {
@@ -100,7 +106,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         app.MapSocketIO("/socket.io");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var server = new SocketIOTestServer(app, io, new Uri(address + "/"), connections);
+        var server = new SocketIOTestServer(app, io, new Uri(address + "/"), connections, admit);
 
         foreach (var name in new[] { "/", "/custom" })
         {
@@ -142,6 +148,13 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         }
         return cut;
     }
+
+    /// <summary>
+    /// New TCP connections are accepted but not served until <paramref name="until"/> completes (at most
+    /// <see cref="Timeout"/>): after <see cref="CutConnections"/>, a client that reconnects on its own comes
+    /// back only once the server has seen it go, whatever its reconnection delay and the machine's load.
+    /// </summary>
+    public void HoldNewConnectionsUntil(Task until) => Volatile.Write(ref _admit.Value!, until);
 
     /// <summary>The socket with this id (connected or not any more).</summary>
     public SocketContext Socket(string id) =>
