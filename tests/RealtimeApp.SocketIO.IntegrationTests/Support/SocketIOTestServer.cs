@@ -60,9 +60,11 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     /// <summary>Sockets that connected since start (warm-up excluded), in order.</summary>
     public IReadOnlyList<SocketContext> Connections => [.. _connections];
 
+    /// <param name="time">The clock of the engine and the server (e.g. a FakeTimeProvider: then heartbeats,
+    /// connect timeouts and rate-limit refills move only when the test advances it).</param>
     public static async Task<SocketIOTestServer> StartAsync(TimeSpan? connectTimeout = null,
         Action<SocketIOOptions>? configure = null, Action<EngineIOOptions>? configureEngine = null,
-        Action<ISocketIOBuilder>? socketIO = null)
+        Action<ISocketIOBuilder>? socketIO = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var connections = new ConcurrentDictionary<string, ConnectionContext>(StringComparer.Ordinal);
@@ -101,6 +103,10 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
                 configureEngine?.Invoke(engine);
             });
         socketIO?.Invoke(socketIOBuilder);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time); // the last registration wins over AddEngineIO's TryAdd of the system clock
+        }
         var app = builder.Build();
         var io = app.Services.GetRequiredService<SocketIOServer>();
         app.MapSocketIO("/socket.io");
