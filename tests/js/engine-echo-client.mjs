@@ -56,11 +56,18 @@ socket.on("ping", () => {
 socket.on("error", (error) => print({ event: "error", message: String(error?.message ?? error) }));
 socket.on("close", (reason, description) => {
   print({ event: "close", reason, description: description?.message ?? null });
-  // Exit a moment later: exiting at once would cut the still-open poll before the close packet lands.
-  setTimeout(() => process.exit(echoed === count && binaryEchoed && upgraded && pinged ? 0 : 1), 300);
+  // No process.exit here: it could cut the close packet's POST (or the still-open poll) in flight. Node
+  // exits by itself once they are done; should something stay open by mistake, 5 s later.
+  process.exitCode = echoed === count && binaryEchoed && upgraded && pinged ? 0 : 1;
+  clearTimeout(deadline);
+  setTimeout(() => {
+    process.stderr.write("still running 5 s after the close (a connection left open?): exiting\n");
+    process.exit();
+  }, 5000).unref();
 });
 
-setTimeout(() => {
+process.exitCode = 1; // until the close above says otherwise
+const deadline = setTimeout(() => {
   print({ event: "timeout", echoed, binaryEchoed, upgraded, pinged });
   process.exit(1);
-}, 15000);
+}, 15000).unref();

@@ -4,7 +4,8 @@
 //   node reference-engine-server.mjs [pingInterval ms, default 300] [pingTimeout ms, default 200]
 //
 // Listens on 127.0.0.1, a free port, and prints {"port":N} as its first stdout line. Then one JSON line
-// per session close: {"event":"close","sid":"...","reason":"..."}. Runs until stdin closes or it is killed.
+// per session close: {"event":"close","sid":"...","reason":"..."}, and one per GET on a session once engine.io
+// holds it: {"event":"poll","sid":"..."}. Runs until stdin closes or it is killed.
 import http from "node:http";
 import { Server } from "engine.io";
 
@@ -20,6 +21,14 @@ const engine = new Server({
   // cors: off (not configured), as in Node's default.
 });
 engine.attach(httpServer, { path: "/engine.io/" });
+// Registered after attach, so engine.io's own "request" listener has run first: with no middleware and no
+// allowRequest, handleRequest -> verify -> transport.onRequest -> onPollRequest is synchronous, so the poll
+// is held (or refused) by the time this prints. Tests wait for it instead of sleeping.
+httpServer.on("request", (r) => {
+  if (r.method === "GET" && r.url.includes("sid=")) {
+    print({ event: "poll", sid: new URL(r.url, "http://x").searchParams.get("sid") });
+  }
+});
 
 engine.on("connection", (socket) => {
   // Echo: every message back as received, text as text and binary as binary.

@@ -47,20 +47,41 @@ export const settled = async (socket, transports) => {
   if (transports.length > 1 && engine.transport.name !== "websocket") await next(engine, "upgrade");
 };
 
-/** Ends the process with exit code 1 (after printing why) if it is still running after `ms`. */
-export const deadline = (ms = 20000) =>
-  setTimeout(() => {
+let deadlineTimer;
+
+/**
+ * Ends the process with exit code 1 (after printing why) if it is still running after `ms`. The timer does
+ * not keep the process alive, and the exit code is 1 until run() succeeds.
+ */
+export const deadline = (ms = 20000) => {
+  process.exitCode = 1;
+  deadlineTimer = setTimeout(() => {
     print({ event: "timeout" });
     process.exit(1);
-  }, ms);
+  }, ms).unref();
+};
 
-/** Runs main(), prints any error and exits 1 on failure, 0 on success (after a moment to flush). */
+/**
+ * A script is done: the exit code is set, and Node exits by itself once the last request (e.g. the close
+ * packet's POST) has completed — never on a timer that could cut it in flight. Should something stay open
+ * by mistake, the process is ended 5 s later (saying so on stderr) instead of hanging the test.
+ */
+export const finish = (code) => {
+  process.exitCode = code;
+  clearTimeout(deadlineTimer);
+  setTimeout(() => {
+    process.stderr.write("still running 5 s after it finished (a connection left open?): exiting\n");
+    process.exit();
+  }, 5000).unref();
+};
+
+/** Runs main(), prints any error; exit code 1 on failure, 0 on success, once everything is closed. */
 export const run = (main) =>
   main().then(
-    () => setTimeout(() => process.exit(0), 200),
+    () => finish(0),
     (error) => {
       print({ event: "error", message: String(error?.message ?? error), data: error?.data ?? null });
-      setTimeout(() => process.exit(1), 200);
+      finish(1);
     },
   );
 

@@ -46,6 +46,9 @@ public sealed partial class SocketContext
     /// </summary>
     internal string? Pid { get; }
 
+    /// <summary>The Engine.IO session this socket rides on (tests observe its transport).</summary>
+    internal EngineIO.EngineSession EngineSession => _connection.Session;
+
     /// <summary>
     /// True when this socket is a recovered one (Node's <c>socket.recovered</c>): the client came back within
     /// the recovery window and got its id, rooms, <see cref="Data"/> and the events it missed.

@@ -157,7 +157,7 @@ public sealed class RawDifferentialPollingTests
         using var client = server.CreateClient();
         var (sid, _) = await client.HandshakeAsync();
         var pending = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(pending.IsCompleted);
 
         var post = await client.PostAsync(RawEngineClient.Polling(sid), "1");
@@ -177,7 +177,7 @@ public sealed class RawDifferentialPollingTests
         using var client = server.CreateClient();
         var (sid, _) = await client.HandshakeAsync();
         var first = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(first.IsCompleted);
 
         var second = await client.GetAsync(RawEngineClient.Polling(sid));
@@ -193,7 +193,8 @@ public sealed class RawDifferentialPollingTests
     [MemberData(nameof(Targets))]
     public async Task Without_pong_the_session_dies_with_ping_timeout(string target)
     {
-        await using var server = await RawEngineTarget.StartAsync(target);
+        // Timeout 2 s (not 200 ms): both GETs must reach the server before the session times out.
+        await using var server = await RawEngineTarget.StartAsync(target, pingTimeout: 2000);
         using var client = server.CreateClient();
         var (sid, _) = await client.HandshakeAsync();
 

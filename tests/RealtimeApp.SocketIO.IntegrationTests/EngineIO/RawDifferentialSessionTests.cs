@@ -95,7 +95,7 @@ public sealed class RawDifferentialSessionTests
         using var client = server.CreateClient();
         var (sid, _) = await client.HandshakeAsync();
         var pending = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(200);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
 
         // The POST's own answer differs (ours 400, Node 200 "ok"): see the next test.
         await client.PostAsync(RawEngineClient.Polling(sid), payload);
@@ -194,7 +194,7 @@ public sealed class RawDifferentialSessionTests
         var (sid, _) = await client.HandshakeAsync();
         using var cancel = new CancellationTokenSource();
         var pending = client.GetAsync(RawEngineClient.Polling(sid), cancel.Token);
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
 
         cancel.Cancel();
 

@@ -72,19 +72,25 @@ public sealed class RawEIO3Tests
     [Fact]
     public async Task A_client_ping_is_answered_with_a_pong_and_the_server_never_pings()
     {
-        await using var server = await StartAsync(quiet: false); // pingInterval 300, pingTimeout 200
+        // pingInterval 300, pingTimeout 2 s (not 200 ms): the requests below must reach the server before
+        // the deadline, which a busy CI box cannot promise within 500 ms.
+        await using var server = await EngineTestServer.StartAsync(o =>
+        {
+            o.AllowEIO3 = true;
+            o.PingTimeout = TimeSpan.FromSeconds(2);
+        });
         using var client = new RawEngineClient(server.BaseAddress);
         var (sid, _) = await HandshakeAsync(client);
 
+        var clock = Stopwatch.StartNew(); // before the ping: the server's deadline runs from when it gets it
         await PostOkAsync(client, sid, "1:2");
         Assert.Equal("1:3", (await client.GetAsync(Polling(sid))).Body);
 
-        // No client ping for pingInterval + pingTimeout (500 ms): "ping timeout". Until then the poll
+        // No client ping for pingInterval + pingTimeout (2.3 s): "ping timeout". Until then the poll
         // waits: a v3 server sends no ping of its own.
-        var clock = Stopwatch.StartNew();
         var poll = await client.GetAsync(Polling(sid));
         Assert.Equal("1:1", poll.Body);
-        Assert.True(clock.ElapsedMilliseconds >= 400, $"closed after {clock.ElapsedMilliseconds} ms");
+        Assert.True(clock.ElapsedMilliseconds >= 2280, $"closed after {clock.ElapsedMilliseconds} ms");
         Assert.Equal(EngineCloseReason.PingTimeout, (await server.Handler.WaitForCloseAsync(sid)).Reason);
     }
 

@@ -21,7 +21,7 @@ public sealed class RawForcedCloseTests
         var (sid, _) = await client.HandshakeAsync();
 
         var pending = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(pending.IsCompleted);
         server.Session(sid).Close();
 

@@ -23,7 +23,7 @@ public sealed class RawPollingErrorTests
         using var client = new RawEngineClient(server.BaseAddress);
         var (sid, _) = await client.HandshakeAsync();
         var pending = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(200);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
 
         var post = await client.PostAsync(RawEngineClient.Polling(sid), payload);
 

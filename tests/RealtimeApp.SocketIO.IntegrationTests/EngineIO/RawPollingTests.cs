@@ -92,7 +92,7 @@ public sealed class RawPollingTests
         var (sid, _) = await client.HandshakeAsync();
 
         var first = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(first.IsCompleted, "the first GET must be held");
 
         var second = await client.GetAsync(RawEngineClient.Polling(sid));
@@ -120,7 +120,7 @@ public sealed class RawPollingTests
         var stalled = new StalledContent("4part");
         var first = client.Http.PostAsync(client.Url(RawEngineClient.Polling(sid)), stalled);
         await stalled.Started.WaitAsync(TimeSpan.FromSeconds(5));
-        await Task.Delay(200);
+        await server.WaitForPostInFlightAsync(sid); // the server is reading the first POST (not: a sleep that hopes so)
 
         var second = await client.PostAsync(RawEngineClient.Polling(sid), "4second");
         Assert.Equal(HttpStatusCode.BadRequest, second.Status);
@@ -148,7 +148,7 @@ public sealed class RawPollingTests
         var (sid, _) = await client.HandshakeAsync();
 
         var pending = client.GetAsync(RawEngineClient.Polling(sid));
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(pending.IsCompleted);
 
         await client.PostOkAsync(sid, "1");
@@ -186,7 +186,7 @@ public sealed class RawPollingTests
 
         using var cancel = new CancellationTokenSource();
         var pending = client.GetAsync(RawEngineClient.Polling(sid), cancel.Token);
-        await Task.Delay(300);
+        await server.WaitForHeldPollAsync(sid); // the server holds the GET (not: a sleep that hopes it got there)
         Assert.False(pending.IsCompleted);
         cancel.Cancel(); // HTTP/1.1: the connection is torn down
 

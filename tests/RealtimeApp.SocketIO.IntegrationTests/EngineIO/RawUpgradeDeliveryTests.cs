@@ -58,12 +58,13 @@ public sealed class RawUpgradeDeliveryTests
 
         // The server pushes messages the whole time the client polls, probes and switches, and a while after.
         using var stop = new CancellationTokenSource();
+        var sent = 0; // written by the producer only; the test reads it to see the producer at work
         var producer = Task.Run(async () =>
         {
-            var sent = 0;
             while (!stop.IsCancellationRequested)
             {
-                Assert.True(session.Send(EnginePacket.Message($"s{sent++}")));
+                Assert.True(session.Send(EnginePacket.Message($"s{sent}")));
+                Volatile.Write(ref sent, sent + 1);
                 if (sent % 5 == 0)
                 {
                     await Task.Delay(1);
@@ -82,7 +83,12 @@ public sealed class RawUpgradeDeliveryTests
         }
         var beforeSwitch = received.Count;
         await ws.SendTextAsync("5");
-        await Task.Delay(100);
+        // The producer goes on after the server switched (not: a 100 ms sleep that hopes it got to run).
+        await RawEngineClient.WaitUntilAsync(() => session.CurrentTransport.Kind == EngineTransportKind.WebSocket,
+            TimeSpan.FromSeconds(10), "the server to switch to the WebSocket");
+        var atSwitch = Volatile.Read(ref sent);
+        await RawEngineClient.WaitUntilAsync(() => Volatile.Read(ref sent) >= atSwitch + 10, TimeSpan.FromSeconds(10),
+            "the producer to send after the switch");
         stop.Cancel();
         var count = await producer.WaitAsync(TimeSpan.FromSeconds(10));
 

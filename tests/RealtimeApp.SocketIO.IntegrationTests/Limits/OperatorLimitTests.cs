@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -143,8 +144,10 @@ public sealed class OperatorLimitTests
     [Fact]
     public async Task EventRateLimit_refuses_events_past_the_burst_with_a_rate_limited_ack_then_refills()
     {
+        // A fake clock: the bucket refills only when the test says, not while a busy box handles the burst.
+        var clock = new FakeTimeProvider();
         await using var server = await SocketIOTestServer.StartAsync(configure: o =>
-            o.EventRateLimit = new RateLimitOptions { Burst = 3, PermitsPerSecond = 2 });
+            o.EventRateLimit = new RateLimitOptions { Burst = 3, PermitsPerSecond = 2 }, time: clock);
         await using var client = await SocketIORawClient.OpenAsync(server);
         await client.ConnectNamespaceAsync();
 
@@ -166,7 +169,7 @@ public sealed class OperatorLimitTests
         Assert.Equal("439" + Limited, await client.ReceiveTextAsync());
         Assert.Equal(4, server.Io.GetStatistics().RateLimitedEvents);
 
-        await Task.Delay(TimeSpan.FromSeconds(0.6)); // one permit back at 2 per second
+        clock.Advance(TimeSpan.FromSeconds(0.6)); // one permit back at 2 per second
         await client.SendTextAsync("""426["message-with-ack",6]""");
         Assert.Equal("436[6]", await client.ReceiveTextAsync());
     }

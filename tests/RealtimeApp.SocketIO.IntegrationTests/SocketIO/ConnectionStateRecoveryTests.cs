@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RealtimeApp.SocketIO.EngineIO.Transports;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 using RealtimeApp.SocketIO.SocketIO;
 using RealtimeApp.SocketIO.SocketIO.Adapters;
@@ -19,6 +20,7 @@ public sealed class ConnectionStateRecoveryTests
             o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = window });
         var ns = server.Io.Of("/");
         var awayOnce = 0;
+        var away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // the server saw the client go
         ns.OnConnection(socket =>
         {
             if (!socket.Recovered)
@@ -32,7 +34,14 @@ public sealed class ConnectionStateRecoveryTests
             });
             socket.On("cut-me", async _ =>
             {
-                await Task.Delay(50); // let the client's packet be handled before its connection goes
+                // Polling: cut while the client's GET is held, so the server sees the transport fail (not: a
+                // 50 ms sleep that hopes a GET is open). Its reconnection waits until the server has seen the
+                // disconnect (the aborted poll closes the session only after a grace), not for its 100 ms delay.
+                if (socket.EngineSession.CurrentTransport is PollingTransport polling)
+                {
+                    await SocketIOTestServer.WaitUntilAsync(() => polling.HasPendingPoll, "the client's GET to be held");
+                }
+                server.HoldNewConnectionsUntil(away.Task);
                 server.CutConnections();
             });
             socket.Disconnected += (s, reason) =>
@@ -48,6 +57,7 @@ public sealed class ConnectionStateRecoveryTests
                 ns.Emit("all", "x");
                 s.Emit("direct", new { n = 4 });
                 ns.Volatile.Emit("tick", "volatile: never stored");
+                away.TrySetResult();
             };
         });
         return server;

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using System.Net.WebSockets;
 using System.Text.Json;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
@@ -87,18 +87,22 @@ public sealed class RawSocketIOPacketTests
     [Fact]
     public async Task A_client_that_never_joins_a_namespace_is_closed_after_the_connect_timeout()
     {
-        await using var server = await SocketIOTestServer.StartAsync(connectTimeout: TimeSpan.FromSeconds(1));
-        var started = Stopwatch.StartNew();
-        await using var idle = await SocketIORawClient.OpenAsync(server);
+        // A fake clock: the 1 s deadline passes when the test says, not while a busy box is still joining
+        // `joined` (heartbeats stand still too, so no ping can time anything out either).
+        var clock = new FakeTimeProvider();
+        await using var server = await SocketIOTestServer.StartAsync(connectTimeout: TimeSpan.FromSeconds(1), time: clock);
         await using var joined = await SocketIORawClient.OpenAsync(server);
         await joined.ConnectNamespaceAsync();
+        await using var idle = await SocketIORawClient.OpenAsync(server);
 
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(2, server.Io.ConnectionCount); // not before the deadline
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         var before = await idle.ReceiveUntilClosedAsync();
 
         Assert.Empty(before);
-        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(900), $"closed after {started.Elapsed}, before the 1 s timeout");
         // The timer of the client that joined was cleared: it still works well after its deadline.
-        await Task.Delay(500);
+        clock.Advance(TimeSpan.FromMilliseconds(500));
         await joined.SendTextAsync("""42["message","still here"]""");
         Assert.Equal("""42["message-back","still here"]""", await joined.ReceiveTextAsync());
         Assert.Equal(1, server.Io.ConnectionCount);
@@ -107,7 +111,10 @@ public sealed class RawSocketIOPacketTests
     [Fact]
     public async Task Leaving_the_namespace_keeps_the_engine_connection()
     {
-        await using var server = await SocketIOTestServer.StartAsync(connectTimeout: TimeSpan.FromSeconds(1));
+        // A fake clock: "not armed again" is checked by moving it past the 1 s deadline, not by sleeping 1.2 s
+        // and hoping a busy box fired the timer if it was armed.
+        var clock = new FakeTimeProvider();
+        await using var server = await SocketIOTestServer.StartAsync(connectTimeout: TimeSpan.FromSeconds(1), time: clock);
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
 
@@ -115,9 +122,10 @@ public sealed class RawSocketIOPacketTests
 
         Assert.Equal(DisconnectReason.ClientNamespaceDisconnect, await server.WaitForDisconnectAsync(sid));
         // Nothing but the heartbeat follows, and the connect timeout is not armed again.
+        clock.Advance(TimeSpan.FromMilliseconds(300)); // the ping interval
         Assert.Equal("2", (await client.ReceiveAsync()).Text);
         await client.SendTextAsync("3");
-        await Task.Delay(1200);
+        clock.Advance(TimeSpan.FromSeconds(1.2)); // past a re-armed deadline, short of the next ping's timeout
         Assert.Equal(1, server.Io.ConnectionCount);
         await client.SendTextAsync("40");
         var again = await client.ReceiveTextAsync();

@@ -50,6 +50,10 @@ internal sealed class RawEngineTarget : IAsyncDisposable
         return await _node!.WaitForCloseAsync(sid, timeout);
     }
 
+    /// <summary>Waits until the server holds a GET for <paramref name="sid"/> (instead of sleeping and hoping).</summary>
+    public Task WaitForHeldPollAsync(string sid, TimeSpan? timeout = null) =>
+        _ours is not null ? _ours.WaitForHeldPollAsync(sid, timeout) : _node!.WaitForHeldPollAsync(sid, timeout);
+
     public async ValueTask DisposeAsync()
     {
         if (_ours is not null)

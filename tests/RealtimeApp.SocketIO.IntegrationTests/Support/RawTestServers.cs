@@ -1,4 +1,5 @@
 using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO.EngineIO.Transports;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Support;
 
@@ -28,4 +29,20 @@ internal static class RawTestServers
     public static Task WaitForNoSessionsAsync(this EngineTestServer server, TimeSpan? timeout = null) =>
         RawEngineClient.WaitUntilAsync(() => server.Server.SessionCount == 0, timeout ?? TimeSpan.FromSeconds(10),
             $"SessionCount to return to 0 (now {server.Server.SessionCount})");
+
+    /// <summary>
+    /// Waits until the server holds a GET for <paramref name="sid"/> (its polling transport has the poll),
+    /// so a test that races a second request against it knows which one came first.
+    /// </summary>
+    public static Task WaitForHeldPollAsync(this EngineTestServer server, string sid, TimeSpan? timeout = null) =>
+        RawEngineClient.WaitUntilAsync(
+            () => server.Server.TryGetSession(sid, out var s) && s.CurrentTransport is PollingTransport { HasPendingPoll: true },
+            timeout ?? TimeSpan.FromSeconds(10), $"the server to hold a GET for {sid}");
+
+    /// <summary>Waits until the server has a POST for <paramref name="sid"/> under way (and no GET is held).</summary>
+    public static Task WaitForPostInFlightAsync(this EngineTestServer server, string sid, TimeSpan? timeout = null) =>
+        RawEngineClient.WaitUntilAsync(
+            () => server.Server.TryGetSession(sid, out var s)
+                && s.CurrentTransport is PollingTransport { HasPendingPoll: false, HasRequestInFlight: true },
+            timeout ?? TimeSpan.FromSeconds(10), $"the server to have a POST under way for {sid}");
 }

@@ -66,11 +66,38 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (ip_local_port_range): outgoing connections' automatic
+    /// binds never land there, so it stays free between this check and redis binding it, and while redis is
+    /// down between <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var ephemeralLow = 32768;
+        try
+        {
+            ephemeralLow = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range")
+                .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+        }
+        var lowest = Math.Clamp(ephemeralLow - 12768, 1024, 20000);
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(lowest, ephemeralLow);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+        throw new InvalidOperationException($"no free port in {lowest}-{ephemeralLow - 1}");
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

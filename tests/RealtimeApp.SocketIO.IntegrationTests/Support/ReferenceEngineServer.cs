@@ -8,7 +8,8 @@ namespace RealtimeApp.SocketIO.IntegrationTests.Support;
 /// <summary>
 /// Node's engine.io (the version pinned in tests/js/package.json) as an echo server on 127.0.0.1, run by
 /// <c>tests/js/reference-engine-server.mjs</c>: the reference that differential tests compare ours to. The
-/// script prints <c>{"port":N}</c> first, then one line per session close with Node's reason string.
+/// script prints <c>{"port":N}</c> first, then one line per session close with Node's reason string and one
+/// per GET on a session once engine.io has taken it.
 /// </summary>
 internal sealed class ReferenceEngineServer : IAsyncDisposable
 {
@@ -28,6 +29,8 @@ internal sealed class ReferenceEngineServer : IAsyncDisposable
 
     /// <summary>Sessions Node closed, with its reason ("transport close", "parse error", ...).</summary>
     public ConcurrentQueue<(string Sid, string Reason)> Closed { get; } = new();
+
+    private readonly Dictionary<string, int> _polls = new();
 
     public string Errors
     {
@@ -72,6 +75,14 @@ internal sealed class ReferenceEngineServer : IAsyncDisposable
                     {
                         server!.Closed.Enqueue((e.GetProperty("sid").GetString()!, e.GetProperty("reason").GetString()!));
                     }
+                    else if (e.GetProperty("event").GetString() == "poll")
+                    {
+                        var sid = e.GetProperty("sid").GetString()!;
+                        lock (server!._polls)
+                        {
+                            server._polls[sid] = server._polls.GetValueOrDefault(sid) + 1;
+                        }
+                    }
                 }
             });
             server = new ReferenceEngineServer(process, new Uri($"http://127.0.0.1:{port}/"), reader);
@@ -112,6 +123,28 @@ internal sealed class ReferenceEngineServer : IAsyncDisposable
             await Task.Delay(10);
         }
         throw new TimeoutException($"Node did not close session {sid}. stderr: {Errors}");
+    }
+
+    /// <summary>
+    /// Waits until Node has taken a GET on <paramref name="sid"/> that no earlier call has waited for (each
+    /// call consumes one): engine.io holds the poll by then.
+    /// </summary>
+    public async Task WaitForHeldPollAsync(string sid, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (_polls)
+            {
+                if (_polls.GetValueOrDefault(sid) > 0)
+                {
+                    _polls[sid]--;
+                    return;
+                }
+            }
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"Node did not take a GET for session {sid}. stderr: {Errors}");
     }
 
     public async ValueTask DisposeAsync()

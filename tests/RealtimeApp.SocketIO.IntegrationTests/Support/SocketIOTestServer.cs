@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -33,12 +34,14 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     private readonly ConcurrentQueue<SocketContext> _connections = new();
 
     private readonly ConcurrentDictionary<string, ConnectionContext> _tcpConnections;
+    private readonly StrongBox<Task> _admit;
 
     private SocketIOTestServer(WebApplication app, SocketIOServer io, Uri baseAddress,
-        ConcurrentDictionary<string, ConnectionContext> tcpConnections)
+        ConcurrentDictionary<string, ConnectionContext> tcpConnections, StrongBox<Task> admit)
     {
         _app = app;
         _tcpConnections = tcpConnections;
+        _admit = admit;
         Io = io;
         BaseAddress = baseAddress;
     }
@@ -57,14 +60,19 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     /// <summary>Sockets that connected since start (warm-up excluded), in order.</summary>
     public IReadOnlyList<SocketContext> Connections => [.. _connections];
 
+    /// <param name="time">The clock of the engine and the server (e.g. a FakeTimeProvider: then heartbeats,
+    /// connect timeouts and rate-limit refills move only when the test advances it).</param>
     public static async Task<SocketIOTestServer> StartAsync(TimeSpan? connectTimeout = null,
         Action<SocketIOOptions>? configure = null, Action<EngineIOOptions>? configureEngine = null,
-        Action<ISocketIOBuilder>? socketIO = null)
+        Action<ISocketIOBuilder>? socketIO = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var connections = new ConcurrentDictionary<string, ConnectionContext>(StringComparer.Ordinal);
+        var admit = new StrongBox<Task>(Task.CompletedTask);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => async connection =>
         {
+            // Held (accepted, not yet served) while a test says so; see HoldNewConnectionsUntil.
+            await Volatile.Read(ref admit.Value!).WaitAsync(Timeout).ContinueWith(_ => { }, TaskScheduler.Default);
             connections[connection.ConnectionId] = connection;
             try
             {
@@ -95,12 +103,16 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
                 configureEngine?.Invoke(engine);
             });
         socketIO?.Invoke(socketIOBuilder);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time); // the last registration wins over AddEngineIO's TryAdd of the system clock
+        }
         var app = builder.Build();
         var io = app.Services.GetRequiredService<SocketIOServer>();
         app.MapSocketIO("/socket.io");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var server = new SocketIOTestServer(app, io, new Uri(address + "/"), connections);
+        var server = new SocketIOTestServer(app, io, new Uri(address + "/"), connections, admit);
 
         foreach (var name in new[] { "/", "/custom" })
         {
@@ -142,6 +154,13 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         }
         return cut;
     }
+
+    /// <summary>
+    /// New TCP connections are accepted but not served until <paramref name="until"/> completes (at most
+    /// <see cref="Timeout"/>): after <see cref="CutConnections"/>, a client that reconnects on its own comes
+    /// back only once the server has seen it go, whatever its reconnection delay and the machine's load.
+    /// </summary>
+    public void HoldNewConnectionsUntil(Task until) => Volatile.Write(ref _admit.Value!, until);
 
     /// <summary>The socket with this id (connected or not any more).</summary>
     public SocketContext Socket(string id) =>

@@ -92,8 +92,9 @@ internal sealed partial class AppProcess : IAsyncDisposable
             }
             if (_exited.Task.IsCompleted)
             {
-                // Drain what the process wrote just before it exited, then decide.
-                await Task.Delay(200);
+                // Drain what the process wrote just before it exited (WaitForExit waits for the redirected
+                // streams' end, not a 200 ms guess), then decide.
+                _process.WaitForExit();
                 if (condition(this) is { } late)
                 {
                     return late;
