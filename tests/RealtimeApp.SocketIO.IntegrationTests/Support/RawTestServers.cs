@@ -43,6 +43,6 @@ internal static class RawTestServers
     public static Task WaitForPostInFlightAsync(this EngineTestServer server, string sid, TimeSpan? timeout = null) =>
         RawEngineClient.WaitUntilAsync(
             () => server.Server.TryGetSession(sid, out var s)
-                && s.CurrentTransport is PollingTransport { HasPendingPoll: false, HasRequestInFlight: true },
+                && s.CurrentTransport is PollingTransport { HasPendingPoll: false, HasPendingPost: true },
             timeout ?? TimeSpan.FromSeconds(10), $"the server to have a POST under way for {sid}");
 }

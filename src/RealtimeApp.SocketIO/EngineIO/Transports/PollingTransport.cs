@@ -24,6 +24,9 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
     /// <summary>Whether a GET is waiting for data right now.</summary>
     public bool HasPendingPoll => Volatile.Read(ref _polling);
 
+    /// <summary>Whether a POST is being handled right now.</summary>
+    public bool HasPendingPost => Volatile.Read(ref _posting);
+
     private long _lastRequestEnded = session.Server.Time.GetTimestamp();
 
     /// <summary>How long the client has had neither a GET nor a POST under way (zero while it has one). Under the session's gate.</summary>
