@@ -29,6 +29,8 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
 
     private long _lastRequestEnded = session.Server.Time.GetTimestamp();
 
+    private readonly Lock _dispatchGate = new(); // POSTs hand their packets on one at a time, in order
+
     /// <summary>How long the client has had neither a GET nor a POST under way (zero while it has one). Under the session's gate.</summary>
     public TimeSpan TimeWithoutRequest => _polling || _posting ? TimeSpan.Zero : session.Server.Time.GetElapsedTime(_lastRequestEnded);
 
@@ -232,6 +234,7 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
         }
 
         byte[]? body = null;
+        var postingOwned = true; // until the packets are handed on (a next POST may then set _posting again)
         try
         {
             var binaryBody = context.Request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true;
@@ -266,9 +269,22 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
                 await EngineError.WriteAsync(context, EngineErrorCode.BadRequest);
                 return;
             }
-            foreach (var packet in packets)
+            // The body is read: from here on the next POST is no overlap. Node handles a POST's packets and
+            // ends it in one tick, so nothing the packets cause (a CONNECT reply in the waiting GET, an ack)
+            // reaches the client while the POST still counts; a client that answers it at once (the .NET
+            // SocketIOClient emits as soon as it sees the CONNECT reply) must not be refused here either. The
+            // dispatch gate, taken first, keeps the packets of successive POSTs in the order they came.
+            lock (_dispatchGate)
             {
-                session.OnPacket(packet);
+                lock (session.Gate)
+                {
+                    _posting = false;
+                    postingOwned = false;
+                }
+                foreach (var packet in packets)
+                {
+                    session.OnPacket(packet);
+                }
             }
 
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -285,7 +301,10 @@ internal sealed class PollingTransport(EngineSession session) : IEngineTransport
         {
             lock (session.Gate)
             {
-                _posting = false;
+                if (postingOwned)
+                {
+                    _posting = false;
+                }
                 _lastRequestEnded = session.Server.Time.GetTimestamp();
             }
             if (body is not null)
