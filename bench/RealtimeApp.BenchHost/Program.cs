@@ -8,7 +8,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using RealtimeApp.SocketIO.Hosting;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 var port = args.Length > 0 ? int.Parse(args[0]) : 0;
 var builder = WebApplication.CreateSlimBuilder();

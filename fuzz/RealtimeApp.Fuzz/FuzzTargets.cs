@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
-using RealtimeApp.SocketIO.SocketIO;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.Fuzz;
 

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using MessagePack;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Redis;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using MessagePack;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Redis;
 

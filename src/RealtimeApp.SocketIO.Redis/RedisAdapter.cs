@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using RealtimeApp.SocketIO.SocketIO;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Protocol;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis;

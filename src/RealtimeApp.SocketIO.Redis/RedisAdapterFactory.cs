@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RealtimeApp.SocketIO.SocketIO;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Adapters;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis;

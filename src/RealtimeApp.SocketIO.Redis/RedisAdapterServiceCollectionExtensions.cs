@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using RealtimeApp.SocketIO.Hosting;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Redis;
+using RealtimeApp.SocketIO;
 
-namespace RealtimeApp.SocketIO.Redis;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Redis adapter.</summary>
 public static class RedisAdapterServiceCollectionExtensions

@@ -14,7 +14,7 @@
 //   dotnet run --project tests/RealtimeApp.ConformanceHost --SocketIO:AllowEIO3=true
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.Hosting;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Configuration["urls"] is null)

@@ -16,7 +16,7 @@ public sealed partial class EngineServer
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
     private readonly IEngineSessionHandler _handler;
 
-    /// <summary>Creates an endpoint; <see cref="Hosting.EngineIOEndpointRouteBuilderExtensions.MapEngineIO(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, IEngineSessionHandler, Action{EngineIOOptions})"/> does this for you.</summary>
+    /// <summary>Creates an endpoint; <see cref="Microsoft.AspNetCore.Builder.EngineIOEndpointRouteBuilderExtensions.MapEngineIO(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, IEngineSessionHandler, Action{EngineIOOptions})"/> does this for you.</summary>
     public EngineServer(EngineIOOptions options, IEngineSessionHandler handler, ILogger<EngineServer> logger, TimeProvider time)
     {
         Options = options;

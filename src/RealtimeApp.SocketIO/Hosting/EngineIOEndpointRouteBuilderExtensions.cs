@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Transports;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Hosting;
 
-namespace RealtimeApp.SocketIO.Hosting;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Mounts Engine.IO endpoints in ASP.NET Core routing.</summary>
 public static class EngineIOEndpointRouteBuilderExtensions

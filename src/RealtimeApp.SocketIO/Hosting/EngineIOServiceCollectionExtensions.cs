@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Hosting;
 
-namespace RealtimeApp.SocketIO.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers Engine.IO services.</summary>
 public static class EngineIOServiceCollectionExtensions

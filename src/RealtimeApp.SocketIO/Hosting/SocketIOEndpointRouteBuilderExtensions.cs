@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.EngineIO;
+using RealtimeApp.SocketIO.Hosting;
 
-namespace RealtimeApp.SocketIO.Hosting;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Mounts the Socket.IO server in ASP.NET Core routing.</summary>
 public static class SocketIOEndpointRouteBuilderExtensions

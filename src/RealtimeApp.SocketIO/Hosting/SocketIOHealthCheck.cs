@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Hosting;
 
@@ -20,17 +20,4 @@ internal sealed class SocketIOHealthCheck(EngineEndpoints engines, IServiceProvi
             ? new HealthCheckResult(context.Registration.FailureStatus, "draining: shutting down, no new clients", data: data)
             : HealthCheckResult.Healthy("accepting clients", data));
     }
-}
-
-/// <summary>Adds the realtime endpoints' readiness to ASP.NET Core health checks.</summary>
-public static class SocketIOHealthChecksBuilderExtensions
-{
-    /// <summary>
-    /// Adds a check that fails while this node drains at shutdown (see <c>EngineIOOptions.DrainTimeout</c>):
-    /// tag it for the readiness endpoint, e.g. <c>services.AddHealthChecks().AddSocketIO(tags: ["ready"])</c>
-    /// and <c>app.MapHealthChecks("/health/ready", new() { Predicate = c =&gt; c.Tags.Contains("ready") })</c>.
-    /// </summary>
-    public static IHealthChecksBuilder AddSocketIO(this IHealthChecksBuilder builder, string name = "socketio",
-        HealthStatus? failureStatus = null, IEnumerable<string>? tags = null) =>
-        builder.AddCheck<SocketIOHealthCheck>(name, failureStatus, tags ?? []);
 }

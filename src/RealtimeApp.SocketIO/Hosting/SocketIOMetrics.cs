@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Hosting;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Hosting;
 

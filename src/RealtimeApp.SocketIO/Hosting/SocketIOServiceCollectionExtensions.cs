@@ -2,9 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RealtimeApp.SocketIO.EngineIO;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Hosting;
 
-namespace RealtimeApp.SocketIO.Hosting;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Socket.IO server.</summary>
 public static class SocketIOServiceCollectionExtensions

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.EngineIO;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Hosting;
 

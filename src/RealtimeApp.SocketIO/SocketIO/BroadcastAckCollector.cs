@@ -1,4 +1,4 @@
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// Collects the answers of a broadcast with acks across nodes, as Node's <c>BroadcastOperator.emit</c> does:

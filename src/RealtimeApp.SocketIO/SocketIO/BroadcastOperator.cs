@@ -1,9 +1,9 @@
 using System.Text.Json;
 using RealtimeApp.SocketIO.Diagnostics;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// An immutable broadcast target (Node's <c>BroadcastOperator</c>): each of <see cref="To"/>,

@@ -1,6 +1,6 @@
 using RealtimeApp.SocketIO.EngineIO;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>Why a socket left its namespace. <see cref="DisconnectReasons.ToWireString"/> gives Node's exact strings.</summary>
 public enum DisconnectReason

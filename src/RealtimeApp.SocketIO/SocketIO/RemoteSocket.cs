@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// A socket as <c>FetchSocketsAsync</c> returns it, on this node or another (Node's <c>RemoteSocket</c>): its

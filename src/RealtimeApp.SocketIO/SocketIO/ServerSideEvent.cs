@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// An event another server of the cluster sent with <c>ServerSideEmit</c> (Node's <c>serverSideEmit</c>):

@@ -1,6 +1,6 @@
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// The acknowledgement a client asked for with its event. Like Node's ack callback, only the first

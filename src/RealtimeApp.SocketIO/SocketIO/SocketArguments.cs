@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// Arguments as a client sent them — of an event (after its name) or of an ack: the JSON as received,

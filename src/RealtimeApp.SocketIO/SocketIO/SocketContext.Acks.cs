@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using RealtimeApp.SocketIO.Diagnostics;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 // Acks the server asked for: ids come from the namespace's counter (Node: one counter per namespace);
 // an ACK with an unknown id is ignored, as in Node.

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// One socket: one client in one namespace (Node's <c>Socket</c>; named like <c>HttpContext</c> so it is

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>One incoming event: its name, its arguments, its binary attachments and the ack, if asked for.</summary>
 public sealed class SocketEventArgs

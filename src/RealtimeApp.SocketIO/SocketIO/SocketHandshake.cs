@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RealtimeApp.SocketIO.EngineIO;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// What a socket knows about how it connected (Node's <c>socket.handshake</c>): the engine's first

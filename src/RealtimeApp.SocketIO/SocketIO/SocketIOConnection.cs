@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// One engine session carrying any number of namespaces (Node's <c>Client</c>): it decodes packets,

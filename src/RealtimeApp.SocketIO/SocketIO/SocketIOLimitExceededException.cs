@@ -1,4 +1,4 @@
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// An operator limit (<see cref="SocketIOOptions"/>) refused an operation. Thrown from an event handler and

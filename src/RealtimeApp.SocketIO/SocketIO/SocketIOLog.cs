@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
-/// The Socket.IO layer's log events (category <c>RealtimeApp.SocketIO.SocketIO.SocketIOServer</c>). A socket's
+/// The Socket.IO layer's log events (category <c>RealtimeApp.SocketIO.SocketIOServer</c>). A socket's
 /// lifecycle (connected, disconnected, join refused by the application) is at Debug: a busy server connects
 /// and disconnects thousands of sockets a second, which at the default Information level would drown every
 /// other line; turn it on per category when looking at clients (<c>Logging:LogLevel:RealtimeApp.SocketIO=Debug</c>).

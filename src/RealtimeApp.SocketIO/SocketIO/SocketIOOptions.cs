@@ -1,6 +1,6 @@
 using RealtimeApp.SocketIO.EngineIO;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// Socket.IO options (Node's socket.io 4.8 names and defaults). Bound, together with the Engine.IO

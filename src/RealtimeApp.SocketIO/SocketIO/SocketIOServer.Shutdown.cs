@@ -1,6 +1,6 @@
 using RealtimeApp.SocketIO.EngineIO;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 // Graceful shutdown and the server's counters. The drain itself (begin, wait for running handlers,
 // close, wait for the sessions to flush) is sequenced by Hosting's SocketIOShutdownService, which also

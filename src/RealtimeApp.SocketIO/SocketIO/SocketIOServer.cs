@@ -8,10 +8,10 @@ using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// The Socket.IO server: the namespace registry on top of an Engine.IO endpoint. Inject it anywhere

@@ -1,6 +1,6 @@
 using RealtimeApp.SocketIO.EngineIO;
 
-namespace RealtimeApp.SocketIO.SocketIO;
+namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// One socket's event budget: refilled lazily from <see cref="TimeProvider"/> timestamps when an event

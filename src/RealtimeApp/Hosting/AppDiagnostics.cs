@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.Hosting;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 using Serilog.Core;
 using Serilog.Events;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.Items;
 

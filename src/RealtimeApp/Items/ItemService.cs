@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.Items;
 

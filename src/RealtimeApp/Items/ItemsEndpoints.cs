@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using RealtimeApp.Hosting;
 using RealtimeApp.SocketIO.Hosting;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.Items;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Diagnostics;
 
@@ -47,7 +47,7 @@ public sealed class LifecycleLogTests
 
         var connected = Line("SocketConnected", e => e.Value("SocketId") == socketId);
         Assert.Equal(LogLevel.Debug, connected.Level);
-        Assert.Equal("RealtimeApp.SocketIO.SocketIO.SocketIOServer", connected.Category);
+        Assert.Equal("RealtimeApp.SocketIO.SocketIOServer", connected.Category);
         Assert.Equal("/custom", connected.Value("Namespace"));
         Assert.Equal(first.EngineSid, connected.Value("Sid"));
         Assert.Equal("WebSocket", connected.Value("Transport"));

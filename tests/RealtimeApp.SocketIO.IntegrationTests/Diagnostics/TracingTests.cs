@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 using Tags = RealtimeApp.SocketIO.Diagnostics.SocketIOActivities.Tags;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Diagnostics;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Limits;
 

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Limits;
 

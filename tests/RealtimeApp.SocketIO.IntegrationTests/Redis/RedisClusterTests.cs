@@ -1,6 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 using RealtimeApp.SocketIO.Redis;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Redis;
 

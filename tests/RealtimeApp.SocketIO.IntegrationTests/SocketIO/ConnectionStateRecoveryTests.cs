@@ -1,8 +1,8 @@
 using System.Text.Json;
 using RealtimeApp.SocketIO.EngineIO.Transports;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Adapters;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 using SocketIOClient;
 using SocketIOClient.Transport;
-using ServerReason = RealtimeApp.SocketIO.SocketIO.DisconnectReason;
+using ServerReason = RealtimeApp.SocketIO.DisconnectReason;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 
@@ -149,7 +149,7 @@ public sealed class DotNetSocketIOClientTests
 
     private static SocketIOClient.SocketIO NewClient(SocketIOTestServer server, TransportProtocol transport, string ns,
         object? auth = null) =>
-        new(server.Url(ns), new SocketIOOptions
+        new(server.Url(ns), new SocketIOClient.SocketIOOptions
         {
             Transport = transport,
             EIO = 4,

@@ -1,6 +1,6 @@
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 

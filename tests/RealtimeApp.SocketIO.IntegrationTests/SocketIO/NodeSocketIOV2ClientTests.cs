@@ -1,6 +1,6 @@
 using System.Text.Json;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 

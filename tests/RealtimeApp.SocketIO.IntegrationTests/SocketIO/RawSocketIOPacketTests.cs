@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using System.Net.WebSockets;
 using System.Text.Json;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO.Redis;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Tests.Hosting;
 

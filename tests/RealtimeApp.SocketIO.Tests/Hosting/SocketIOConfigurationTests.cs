@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.Hosting;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Tests.Hosting;
 

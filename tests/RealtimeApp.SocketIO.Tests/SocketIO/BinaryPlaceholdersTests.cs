@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Tests.SocketIO;
 

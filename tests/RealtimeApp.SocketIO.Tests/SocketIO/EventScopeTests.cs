@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.EngineIO.Transports;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Tests.SocketIO;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using RealtimeApp.SocketIO.SocketIO;
-using RealtimeApp.SocketIO.SocketIO.Adapters;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Tests.SocketIO;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Tests.SocketIO;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using RealtimeApp.SocketIO.EngineIO;
-using RealtimeApp.SocketIO.SocketIO;
+using RealtimeApp.SocketIO;
 
 namespace RealtimeApp.SocketIO.Tests.SocketIO;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
 /// Who a broadcast reaches (socket.io-adapter's <c>BroadcastOptions</c>): the union of the members of

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
 /// Rooms and fan-out for one namespace (Node's socket.io-adapter contract). The in-memory adapter serves

@@ -1,4 +1,4 @@
-namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
 /// Makes the adapter of each namespace (Node's <c>io.adapter(createAdapter(...))</c>). Register one in DI

@@ -1,7 +1,7 @@
 using System.Buffers;
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
 /// The default adapter: room ↔ socket-id maps for one namespace on this node. The selection is computed

@@ -1,6 +1,6 @@
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
 /// The state of a socket that lost its connection, kept for connection state recovery (Node's

@@ -1,4 +1,4 @@
-namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
 /// Offsets of stored packets, in the format of Node's in-memory adapter (the <c>yeast</c> ids): the

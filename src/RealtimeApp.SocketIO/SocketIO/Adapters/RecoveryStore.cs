@@ -1,6 +1,6 @@
-using RealtimeApp.SocketIO.SocketIO.Protocol;
+using RealtimeApp.SocketIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO.Adapters;
+namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
 /// What connection state recovery keeps for one namespace (Node's <c>SessionAwareAdapter</c>): every

@@ -1,6 +1,6 @@
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
 /// Turns one connection's Engine.IO messages into whole Socket.IO packets (socket.io-parser's Decoder):

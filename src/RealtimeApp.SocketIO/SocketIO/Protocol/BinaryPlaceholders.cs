@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
 /// Binary attachments (socket.io-protocol v5 "Binary attachments"): each binary value is replaced by

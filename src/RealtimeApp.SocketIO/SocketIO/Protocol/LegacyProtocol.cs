@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
 /// Where Socket.IO protocol revision 4 — what <c>socket.io-client</c> 1.x/2.x speaks, over Engine.IO v3 —

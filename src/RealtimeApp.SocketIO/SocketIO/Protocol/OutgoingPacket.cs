@@ -1,6 +1,6 @@
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
 /// A Socket.IO packet encoded once into the Engine.IO packets that carry it — the text packet, then one

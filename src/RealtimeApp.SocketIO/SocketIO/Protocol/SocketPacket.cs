@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
 /// A decoded incoming Socket.IO packet. <see cref="Payload"/> keeps the exact UTF-8 JSON text as received

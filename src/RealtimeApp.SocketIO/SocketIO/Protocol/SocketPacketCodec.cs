@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
 /// The text form of Socket.IO v5 packets (socket.io-protocol v5 "Packet encoding"):

@@ -1,4 +1,4 @@
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>Socket.IO protocol v5 packet types (socket.io-protocol v5 "Packet format").</summary>
 public enum SocketPacketType : byte

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace RealtimeApp.SocketIO.SocketIO.Protocol;
+namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
 /// Turns emit arguments into the JSON array of an EVENT or ACK with System.Text.Json. Binary values —
