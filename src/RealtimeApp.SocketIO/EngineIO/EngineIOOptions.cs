@@ -2,7 +2,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace RealtimeApp.SocketIO.EngineIO;
 
-/// <summary>The transports an Engine.IO endpoint accepts.</summary>
+/// <summary>
+/// Engine.IO transports: the ones an endpoint accepts (<see cref="EngineIOOptions.Transports"/>, flags), and
+/// the one a session uses now (<see cref="EngineSession.Transport"/>, a single value), as SignalR's
+/// <c>HttpTransportType</c> serves both.
+/// </summary>
 [Flags]
 public enum EngineTransports
 {

@@ -26,7 +26,7 @@ public sealed partial class EngineServer
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Engine.IO session {Sid} opened over {Transport}", EventName = "SessionOpened")]
-        public static partial void SessionOpened(ILogger logger, string sid, EngineTransportKind transport);
+        public static partial void SessionOpened(ILogger logger, string sid, EngineTransports transport);
 
         [LoggerMessage(2, LogLevel.Debug, "Engine.IO session {Sid} closed: {Reason} ({Description})", EventName = "SessionClosed")]
         public static partial void SessionClosed(ILogger logger, string sid, string reason, string? description);

@@ -16,7 +16,7 @@ public sealed partial class EngineServer
     public Task HandleRequestAsync(HttpContext context)
     {
         var request = EngineRequest.From(context);
-        if (request.Transport is not { } transport || !Options.Allows(ToFlag(transport)))
+        if (request.Transport is not { } transport || !Options.Allows(transport))
         {
             return RefuseAsync(context, EngineErrorCode.UnknownTransport);
         }
@@ -27,7 +27,7 @@ public sealed partial class EngineServer
             {
                 return RefuseAsync(context, EngineErrorCode.UnknownSid);
             }
-            if (request.IsWebSocketUpgrade && transport == EngineTransportKind.WebSocket)
+            if (request.IsWebSocketUpgrade && transport == EngineTransports.WebSocket)
             {
                 return UpgradeAsync(context, session);
             }
@@ -43,14 +43,14 @@ public sealed partial class EngineServer
         return HandshakeAsync(context, request, transport);
     }
 
-    private async Task HandshakeAsync(HttpContext context, EngineRequest request, EngineTransportKind transport)
+    private async Task HandshakeAsync(HttpContext context, EngineRequest request, EngineTransports transport)
     {
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             await RefuseAsync(context, EngineErrorCode.BadHandshakeMethod);
             return;
         }
-        if (transport == EngineTransportKind.WebSocket && !request.IsWebSocketUpgrade)
+        if (transport == EngineTransports.WebSocket && !request.IsWebSocketUpgrade)
         {
             await RefuseAsync(context, EngineErrorCode.BadRequest, "websocket handshake without upgrade");
             return;
@@ -79,7 +79,7 @@ public sealed partial class EngineServer
 
         var sid = NewSessionId();
         var handshake = EngineHandshakeRequest.From(context, Time.GetUtcNow());
-        if (transport == EngineTransportKind.Polling)
+        if (transport == EngineTransports.Polling)
         {
             SetCookie(context, sid);
             var upgrades = Options.AllowUpgrades && Options.Allows(EngineTransports.WebSocket) ? ["websocket"] : Array.Empty<string>();
@@ -159,6 +159,4 @@ public sealed partial class EngineServer
         return EngineError.WriteAsync(context, code, message, statusCode);
     }
 
-    private static EngineTransports ToFlag(EngineTransportKind kind) =>
-        kind == EngineTransportKind.Polling ? EngineTransports.Polling : EngineTransports.WebSocket;
 }

@@ -93,14 +93,14 @@ public sealed partial class EngineServer
 
     internal void OnUpgraded(EngineSession session) => Log.Upgraded(Logger, session.Id);
 
-    private EngineSession Open(string sid, int protocol, Func<EngineSession, Transports.IEngineTransport> transport,
+    private EngineSession Open(string sid, int protocol, Func<EngineSession, Transports.ITransport> transport,
         EngineHandshakeRequest request, IReadOnlyList<string> upgrades)
     {
         var session = new EngineSession(this, sid, protocol, transport, request);
         _sessions[sid] = session;
         // A child of the handshake's HTTP request; it covers the layer above creating its connection.
         using var activity = SocketIOTracing.IsEnabled
-            ? SocketIOTracing.StartConnectionOpen(sid, session.Transport == EngineTransportKind.Polling ? "polling" : "websocket",
+            ? SocketIOTracing.StartConnectionOpen(sid, session.Transport == EngineTransports.Polling ? "polling" : "websocket",
                 protocol, request.RemoteAddress)
             : null;
 

@@ -21,7 +21,7 @@ public sealed partial class EngineSession
     {
         lock (Gate)
         {
-            if (_state != SessionState.Open || _transport.Kind != RealtimeApp.SocketIO.EngineIO.Protocol.EngineTransportKind.Polling
+            if (_state != SessionState.Open || _transport.Kind != RealtimeApp.SocketIO.EngineIO.EngineTransports.Polling
                 || _upgradeProbe is not null)
             {
                 return false;

@@ -14,11 +14,11 @@ public sealed partial class EngineSession
 {
     private readonly EngineServer _server;
     private readonly EngineOutbox _outbox;
-    private IEngineTransport _transport;
+    private ITransport _transport;
     private SessionState _state = SessionState.Open;
     private ITimer? _closeTimer;
 
-    internal EngineSession(EngineServer server, string id, int protocol, Func<EngineSession, IEngineTransport> transport,
+    internal EngineSession(EngineServer server, string id, int protocol, Func<EngineSession, ITransport> transport,
         EngineHandshakeRequest request)
     {
         _server = server;
@@ -50,7 +50,7 @@ public sealed partial class EngineSession
     public EngineHandshakeRequest Request { get; }
 
     /// <summary>The transport in use now; changes from polling to WebSocket on upgrade.</summary>
-    public EngineTransportKind Transport => _transport.Kind;
+    public EngineTransports Transport => _transport.Kind;
 
     /// <summary>True until the session starts closing.</summary>
     public bool IsOpen => _state == SessionState.Open;
@@ -62,9 +62,6 @@ public sealed partial class EngineSession
     public bool IsWritable => _state == SessionState.Open && _outbox.Count == 0
         && (_transport is not PollingTransport polling || polling.HasPendingPoll);
 
-    /// <summary>Per-session state of the layer above (e.g. its connection object).</summary>
-    public object? State { get; set; }
-
     internal Lock Gate { get; } = new();
 
     internal EngineOutbox Outbox => _outbox;
@@ -75,7 +72,7 @@ public sealed partial class EngineSession
 
     internal ILogger Logger => _server.Logger;
 
-    internal IEngineTransport CurrentTransport => _transport;
+    internal ITransport CurrentTransport => _transport;
 
     /// <summary>
     /// Queues <paramref name="packet"/> for the client. Never blocks and never writes on the caller's
@@ -109,7 +106,7 @@ public sealed partial class EngineSession
     internal void Close(EngineCloseReason reason, string? description, bool clientInitiated = false)
     {
         var flush = reason == EngineCloseReason.ForcedClose;
-        IEngineTransport transport;
+        ITransport transport;
         WebSocketTransport? probe;
         lock (Gate)
         {
@@ -131,7 +128,7 @@ public sealed partial class EngineSession
         {
             // What is queued still goes out; then a WebSocket gets a close frame from its writer, and a
             // polling client a close packet in a poll of its own (see PollingTransport.HandleGetAsync).
-            if (transport.Kind == EngineTransportKind.Polling)
+            if (transport.Kind == EngineTransports.Polling)
             {
                 _closeTimer = _server.Time.CreateTimer(static s => ((EngineSession)s!).OnCloseTimer(), this,
                     Options.CloseTimeout, Timeout.InfiniteTimeSpan);

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.Adapters;
 using RealtimeApp.SocketIO.Protocol;
 
@@ -82,7 +82,7 @@ public sealed partial class SocketContext
     public IReadOnlySet<string> Rooms => Namespace.Adapter.SocketRooms(Id);
 
     /// <summary>The engine transport in use now ("polling" or "websocket").</summary>
-    public EngineTransportKind Transport => _connection.Session.Transport;
+    public EngineTransports Transport => _connection.Session.Transport;
 
     /// <summary>Raised before the socket leaves its rooms (so <see cref="Rooms"/> is still readable).</summary>
     public event Action<SocketContext, DisconnectReason>? Disconnecting;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using RealtimeApp.SocketIO.EngineIO.Protocol;
+using RealtimeApp.SocketIO.EngineIO;
 
 namespace RealtimeApp.SocketIO;
 
@@ -20,7 +20,7 @@ internal sealed partial class SocketIOLog(ILogger logger)
     public void LimitExceeded(string socketId, string limit, string message) => LogLimitExceeded(logger, socketId, limit, message);
 
     // Checked here, not only inside the generated method: the remote address string is built on first read.
-    public void SocketConnected(SocketContext socket, string sid, EngineTransportKind transport)
+    public void SocketConnected(SocketContext socket, string sid, EngineTransports transport)
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
@@ -56,7 +56,7 @@ internal sealed partial class SocketIOLog(ILogger logger)
     [LoggerMessage(4, LogLevel.Debug, "Socket.IO socket {SocketId} connected to {Namespace} (session {Sid}, {Transport}, from {RemoteAddress}, recovered {Recovered})",
         EventName = "SocketConnected")]
     private static partial void LogSocketConnected(ILogger logger, string socketId, string @namespace, string sid,
-        EngineTransportKind transport, string? remoteAddress, bool recovered);
+        EngineTransports transport, string? remoteAddress, bool recovered);
 
     [LoggerMessage(5, LogLevel.Debug, "Socket.IO socket {SocketId} disconnected from {Namespace}: {Reason}", EventName = "SocketDisconnected")]
     private static partial void LogSocketDisconnected(ILogger logger, string socketId, string @namespace, string reason);

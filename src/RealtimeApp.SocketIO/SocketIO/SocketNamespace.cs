@@ -316,7 +316,7 @@ public sealed class SocketNamespace
         }
         catch (ConnectionRefusedException refused)
         {
-            return (refused.Message, refused.Data);
+            return (refused.Message, refused.ErrorData);
         }
         catch (Exception ex)
         {
@@ -347,6 +347,9 @@ public sealed class SocketNamespace
 /// <summary>Thrown by connection middleware to refuse a socket with a message (and optional data) for the client.</summary>
 public sealed class ConnectionRefusedException(string message, object? data = null) : Exception(message)
 {
-    /// <summary>Extra data sent in the CONNECT_ERROR packet (the client's <c>err.data</c>).</summary>
-    public new object? Data { get; } = data;
+    /// <summary>
+    /// Extra data sent in the CONNECT_ERROR packet (the client's <c>err.data</c>). Named apart from
+    /// <see cref="Exception.Data"/>, the BCL's own dictionary, which it would otherwise hide.
+    /// </summary>
+    public object? ErrorData { get; } = data;
 }

@@ -1,3 +1,4 @@
+using RealtimeApp.SocketIO.EngineIO;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -35,7 +36,7 @@ public sealed partial class RawHandshakeTests
             JsonDocument.Parse(response.Body[1..]).RootElement.EnumerateObject().Select(p => p.Name));
 
         Assert.True(server.Server.TryGetSession(sid, out var session));
-        Assert.Equal(EngineTransportKind.Polling, session.Transport);
+        Assert.Equal(EngineTransports.Polling, session.Transport);
         Assert.Contains(sid, server.Handler.Opened);
     }
 
@@ -67,7 +68,7 @@ public sealed partial class RawHandshakeTests
         Assert.Matches(SidFormat(), sid);
         Assert.Equal(RawEngineClient.OpenPacket(sid, polling: false, 300, 200), open);
         Assert.True(server.Server.TryGetSession(sid, out var session));
-        Assert.Equal(EngineTransportKind.WebSocket, session.Transport);
+        Assert.Equal(EngineTransports.WebSocket, session.Transport);
     }
 
     public static TheoryData<string, string, int, string> RequestErrors => new()

@@ -1,3 +1,4 @@
+using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 
@@ -84,7 +85,7 @@ public sealed class RawUpgradeDeliveryTests
         var beforeSwitch = received.Count;
         await ws.SendTextAsync("5");
         // The producer goes on after the server switched (not: a 100 ms sleep that hopes it got to run).
-        await RawEngineClient.WaitUntilAsync(() => session.CurrentTransport.Kind == EngineTransportKind.WebSocket,
+        await RawEngineClient.WaitUntilAsync(() => session.CurrentTransport.Kind == EngineTransports.WebSocket,
             TimeSpan.FromSeconds(10), "the server to switch to the WebSocket");
         var atSwitch = Volatile.Read(ref sent);
         await RawEngineClient.WaitUntilAsync(() => Volatile.Read(ref sent) >= atSwitch + 10, TimeSpan.FromSeconds(10),

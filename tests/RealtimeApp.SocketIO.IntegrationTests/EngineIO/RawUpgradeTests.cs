@@ -30,12 +30,12 @@ public sealed class RawUpgradeTests
         var noop = await client.GetAsync(RawEngineClient.Polling(sid));
         Assert.Equal(HttpStatusCode.OK, noop.Status);
         Assert.Equal("6", noop.Body);
-        Assert.Equal(EngineTransportKind.Polling, session.Transport);
+        Assert.Equal(EngineTransports.Polling, session.Transport);
 
         await ws.SendTextAsync("5");
         await ws.SendTextAsync("4over ws");
         Assert.Equal("4over ws", await ws.ReceiveTextAsync());
-        Assert.Equal(EngineTransportKind.WebSocket, session.Transport);
+        Assert.Equal(EngineTransports.WebSocket, session.Transport);
 
         // Polling with the sid now is a transport mismatch: 400 code 3 (and the session is unharmed).
         var get = await client.GetAsync(RawEngineClient.Polling(sid));
@@ -86,7 +86,7 @@ public sealed class RawUpgradeTests
 
         await ws.SendTextAsync("4first");
         Assert.Equal("4first", await ws.ReceiveTextAsync());
-        Assert.Equal(EngineTransportKind.WebSocket, server.Session(sid).Transport);
+        Assert.Equal(EngineTransports.WebSocket, server.Session(sid).Transport);
         Assert.DoesNotContain(server.Handler.Closed, c => c.Sid == sid);
     }
 
@@ -106,7 +106,7 @@ public sealed class RawUpgradeTests
         await ws.SendTextAsync("5");
         await ws.SendTextAsync("4first");
         Assert.Equal("4first", await ws.ReceiveTextAsync());
-        Assert.Equal(EngineTransportKind.WebSocket, server.Session(sid).Transport);
+        Assert.Equal(EngineTransports.WebSocket, server.Session(sid).Transport);
     }
 
     public static TheoryData<string[]> WrongProbeSequences => new()
@@ -137,7 +137,7 @@ public sealed class RawUpgradeTests
         }
 
         // The polling session is untouched: same transport, echoes, no close, no stray noop.
-        Assert.Equal(EngineTransportKind.Polling, server.Session(sid).Transport);
+        Assert.Equal(EngineTransports.Polling, server.Session(sid).Transport);
         await client.PostOkAsync(sid, "4still polling");
         Assert.Equal("4still polling", await client.PollAsync(sid));
         Assert.DoesNotContain(server.Handler.Closed, c => c.Sid == sid);
@@ -168,7 +168,7 @@ public sealed class RawUpgradeTests
         Assert.True(close.IsClose);
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(280), $"probe closed after only {clock.Elapsed}");
 
-        Assert.Equal(EngineTransportKind.Polling, server.Session(sid).Transport);
+        Assert.Equal(EngineTransports.Polling, server.Session(sid).Transport);
         var held = client.PollAsync(sid);
         await Task.Delay(200);
         Assert.False(held.IsCompleted, "after a failed upgrade a poll must wait for data again, not get noops");

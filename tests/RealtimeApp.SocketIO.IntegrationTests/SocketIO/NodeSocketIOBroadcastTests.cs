@@ -1,3 +1,4 @@
+using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 using RealtimeApp.SocketIO;
@@ -145,7 +146,7 @@ public class NodeSocketIOBroadcastTests
     private static async Task<SocketContext[]> WaitForClientsAsync(SocketIOTestServer server, Task<NodeRun> running,
         string transports, int count)
     {
-        var final = transports == "polling" ? EngineTransportKind.Polling : EngineTransportKind.WebSocket;
+        var final = transports == "polling" ? EngineTransports.Polling : EngineTransports.WebSocket;
         var ready = SocketIOTestServer.WaitUntilAsync(
             () => server.Connections.Count(s => s.Namespace.Name == "/" && s.Transport == final) >= count,
             $"{count} clients on {final}");

@@ -1,3 +1,4 @@
+using RealtimeApp.SocketIO.EngineIO;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
@@ -19,7 +20,7 @@ public sealed class EngineRequestTests
     {
         var request = EngineRequest.From(WithQuery("?EIO=4&transport=polling"));
 
-        Assert.Equal(new EngineRequest("4", EngineTransportKind.Polling, null, false), request);
+        Assert.Equal(new EngineRequest("4", EngineTransports.Polling, null, false), request);
     }
 
     [Fact]
@@ -28,7 +29,7 @@ public sealed class EngineRequestTests
         var request = EngineRequest.From(WithQuery("?EIO=4&transport=websocket&sid=lv_VI97HAXpY6yYWAAAC"));
 
         Assert.Equal("4", request.Protocol);
-        Assert.Equal(EngineTransportKind.WebSocket, request.Transport);
+        Assert.Equal(EngineTransports.WebSocket, request.Transport);
         Assert.Equal("lv_VI97HAXpY6yYWAAAC", request.Sid);
         Assert.False(request.IsWebSocketUpgrade);
     }
@@ -74,7 +75,7 @@ public sealed class EngineRequestTests
         var request = EngineRequest.From(WithQuery(query));
 
         Assert.Null(request.Protocol);
-        Assert.Equal(EngineTransportKind.Polling, request.Transport);
+        Assert.Equal(EngineTransports.Polling, request.Transport);
     }
 
     [Theory]
@@ -110,6 +111,6 @@ public sealed class EngineRequestTests
         var request = EngineRequest.From(context);
 
         Assert.True(request.IsWebSocketUpgrade);
-        Assert.Equal(EngineTransportKind.WebSocket, request.Transport);
+        Assert.Equal(EngineTransports.WebSocket, request.Transport);
     }
 }

@@ -25,9 +25,9 @@ public sealed class EngineSessionHeartbeatTests
         public void OnClosed(EngineSession session, EngineCloseReason reason, string? description) => Closed.Add(reason);
     }
 
-    private sealed class SilentTransport : IEngineTransport
+    private sealed class SilentTransport : ITransport
     {
-        public EngineTransportKind Kind => EngineTransportKind.WebSocket;
+        public EngineTransports Kind => EngineTransports.WebSocket;
         public void OnSessionClosed(bool flush) { }
     }
 

@@ -24,9 +24,9 @@ public sealed class EventScopeTests
 
     private sealed record Bid(int Amount);
 
-    private sealed class SilentTransport : IEngineTransport
+    private sealed class SilentTransport : ITransport
     {
-        public EngineTransportKind Kind => EngineTransportKind.WebSocket;
+        public EngineTransports Kind => EngineTransports.WebSocket;
         public void OnSessionClosed(bool flush) { }
     }
 

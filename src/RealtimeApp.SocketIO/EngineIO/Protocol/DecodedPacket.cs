@@ -14,7 +14,7 @@ public readonly record struct DecodedPacket(EnginePacketType Type, bool IsBinary
 }
 
 /// <summary>Why bytes could not be decoded as Engine.IO packets; each one closes the session with "parse error".</summary>
-public enum EngineDecodeError
+internal enum EngineDecodeError
 {
     /// <summary>No error.</summary>
     None,

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 
 /// <summary>The protocol's request error codes (engine.io server "Server.errors"), 0-5.</summary>
-public enum EngineErrorCode
+internal enum EngineErrorCode
 {
     /// <summary>"Transport unknown": the <c>transport</c> query value is missing or not enabled.</summary>
     UnknownTransport = 0,
@@ -21,7 +21,7 @@ public enum EngineErrorCode
 }
 
 /// <summary>Writes request errors exactly as the Node server does: <c>{"code":N,"message":"..."}</c>.</summary>
-public static class EngineError
+internal static class EngineError
 {
     /// <summary>The protocol's message for <paramref name="code"/>.</summary>
     public static string DefaultMessage(EngineErrorCode code) => code switch

@@ -6,7 +6,7 @@ namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 /// Decodes single Engine.IO v4 packets (engine.io-protocol v4 "Packet encoding"). Pure: no I/O, no
 /// allocation, no exceptions for bad input — a typed <see cref="EngineDecodeError"/> instead.
 /// </summary>
-public static class EnginePacketCodec
+internal static class EnginePacketCodec
 {
     /// <summary>
     /// Decodes a text packet (a WebSocket text frame, or one entry of a polling payload that is not

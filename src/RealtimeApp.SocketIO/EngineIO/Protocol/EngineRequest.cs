@@ -2,15 +2,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 
-/// <summary>The transports an Engine.IO request can name in its <c>transport</c> query value.</summary>
-public enum EngineTransportKind
-{
-    /// <summary>HTTP long-polling.</summary>
-    Polling,
-    /// <summary>WebSocket.</summary>
-    WebSocket,
-}
-
 /// <summary>
 /// What an Engine.IO HTTP request asks for, read from its query string (engine.io-protocol v4 "Transports").
 /// The one place that classifies requests; validation order lives in the request handler.
@@ -19,16 +10,16 @@ public enum EngineTransportKind
 /// <param name="Transport">The transport, or null when missing or unknown.</param>
 /// <param name="Sid">The session id, or null for a handshake.</param>
 /// <param name="IsWebSocketUpgrade">True when the request is a WebSocket handshake.</param>
-public sealed record EngineRequest(string? Protocol, EngineTransportKind? Transport, string? Sid, bool IsWebSocketUpgrade)
+internal sealed record EngineRequest(string? Protocol, EngineTransports? Transport, string? Sid, bool IsWebSocketUpgrade)
 {
     /// <summary>Reads the Engine.IO parameters of <paramref name="context"/>.</summary>
     public static EngineRequest From(HttpContext context)
     {
         var query = context.Request.Query;
-        EngineTransportKind? transport = query["transport"].ToString() switch
+        EngineTransports? transport = query["transport"].ToString() switch
         {
-            "polling" => EngineTransportKind.Polling,
-            "websocket" => EngineTransportKind.WebSocket,
+            "polling" => EngineTransports.Polling,
+            "websocket" => EngineTransports.WebSocket,
             _ => null,
         };
         var sid = query["sid"].ToString();

@@ -8,7 +8,7 @@ namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 /// <c>pingInterval</c>, <c>pingTimeout</c>, <c>maxPayload</c>, in that order (the official test suites
 /// check "all keys", so nothing is added).
 /// </summary>
-public static class OpenPacket
+internal static class OpenPacket
 {
     /// <summary>Builds the open packet for one session.</summary>
     public static EnginePacket Create(string sid, IReadOnlyList<string> upgrades, TimeSpan pingInterval,

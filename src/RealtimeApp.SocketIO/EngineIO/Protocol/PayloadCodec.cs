@@ -7,7 +7,7 @@ namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 /// Engine.IO v4 HTTP long-polling payloads: packets joined by the record separator 0x1E, binary
 /// packets as <c>b</c> + base64 (engine.io-protocol v4 "Payload encoding"). Pure and span-based.
 /// </summary>
-public static class PayloadCodec
+internal static class PayloadCodec
 {
     /// <summary>The record separator between packets of a payload.</summary>
     public const byte Separator = 0x1E;

@@ -15,7 +15,7 @@ namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 /// </list>
 /// Pure and span-based, like <see cref="PayloadCodec"/>.
 /// </summary>
-public static class PayloadCodecV3
+internal static class PayloadCodecV3
 {
     private const byte StringMarker = 0;
     private const byte BinaryMarker = 1;

@@ -12,14 +12,14 @@ namespace RealtimeApp.SocketIO.EngineIO.Transports;
 /// queued packets and returns them as one payload; a POST delivers the client's packets. At most one
 /// of each may be pending; a second one closes the session ("transport error"), as Node does.
 /// </summary>
-internal sealed class PollingTransport(EngineSession session) : IEngineTransport
+internal sealed class PollingTransport(EngineSession session) : ITransport
 {
     private static readonly TimeSpan AbortedPollGrace = TimeSpan.FromMilliseconds(100);
 
     private bool _polling;
     private bool _posting;
 
-    public EngineTransportKind Kind => EngineTransportKind.Polling;
+    public EngineTransports Kind => EngineTransports.Polling;
 
     /// <summary>Whether a GET is waiting for data right now.</summary>
     public bool HasPendingPoll => Volatile.Read(ref _polling);

@@ -11,7 +11,7 @@ namespace RealtimeApp.SocketIO.EngineIO.Transports;
 /// starts as the upgrade probe and only becomes the transport when the client sends the upgrade packet.
 /// </summary>
 internal sealed partial class WebSocketTransport(WebSocket socket, EngineSession session, bool probing,
-    BatchingWriteStream? batching = null) : IEngineTransport
+    BatchingWriteStream? batching = null) : ITransport
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     private const int MaxBatchBytes = 64 * 1024; // one write; a bigger backlog goes out in several
@@ -24,7 +24,7 @@ internal sealed partial class WebSocketTransport(WebSocket socket, EngineSession
     private readonly Lock _stopGate = new();
     private Task? _stopping;
 
-    public EngineTransportKind Kind => EngineTransportKind.WebSocket;
+    public EngineTransports Kind => EngineTransports.WebSocket;
 
     /// <summary>Runs until the WebSocket closes; the HTTP request lives exactly as long.</summary>
     public async Task RunAsync()

@@ -3,9 +3,9 @@ using RealtimeApp.SocketIO.EngineIO.Protocol;
 namespace RealtimeApp.SocketIO.EngineIO.Transports;
 
 /// <summary>What a session needs from its current transport.</summary>
-internal interface IEngineTransport
+internal interface ITransport
 {
-    EngineTransportKind Kind { get; }
+    EngineTransports Kind { get; }
 
     /// <summary>
     /// The session closed. <paramref name="flush"/>: deliver what is queued first (server-initiated close);
