@@ -39,6 +39,10 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
         // Only the connect-timeout test needs the suite's 1 s (it passes it back in): on a loaded box a raw
         // client's CONNECT can take longer than that to be handled. Later arguments win.
         info.ArgumentList.Add("--SocketIO:ConnectTimeout=00:00:10");
+        // Likewise the suite's 200 ms ping timeout on /socket.io (the /engine.io echo keeps it): a client's pong
+        // can take longer than that to be handled on a loaded 2-core box, and a test about something else
+        // would then see a ping timeout close instead.
+        info.ArgumentList.Add("--SocketIO:PingTimeout=00:00:05");
         foreach (var argument in configuration)
         {
             info.ArgumentList.Add(argument);

@@ -55,11 +55,25 @@ internal sealed class SocketIORawClient : IAsyncDisposable
         return client;
     }
 
-    public Task SendTextAsync(string text) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+    // One send at a time: a receive under way answers pings ("3") while the test may send too.
+    private readonly SemaphoreSlim _sending = new(1, 1);
 
-    public Task SendBinaryAsync(byte[] data) =>
-        _socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
+    public Task SendTextAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text);
+
+    public Task SendBinaryAsync(byte[] data) => SendAsync(data, WebSocketMessageType.Binary);
+
+    private async Task SendAsync(byte[] data, WebSocketMessageType type)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(data, type, true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
 
     /// <summary>The next whole frame, pings included; a closed connection is a frame with <c>IsClosed</c>.</summary>
     public async Task<SocketIOFrame> ReceiveAsync(TimeSpan? timeout = null)
