@@ -1,10 +1,8 @@
 using System.Buffers;
-using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using MessagePack;
-using RealtimeApp.SocketIO.EngineIO.Protocol;
 using RealtimeApp.SocketIO.Adapters;
-using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Redis;
 
@@ -16,14 +14,20 @@ namespace RealtimeApp.SocketIO.Redis;
 internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Json, List<ReadOnlyMemory<byte>> Attachments,
     BroadcastOptions Options)
 {
+    /// <summary>Socket.IO's EVENT: the type Node's adapter gives every broadcast packet, binary or not.</summary>
+    private const int EventPacketType = 2;
+
+    /// <summary>As the library writes event arguments (camelCase peers expect unescaped text).</summary>
+    private static readonly JavaScriptEncoder JsonEncoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     /// <summary>Encodes a local broadcast for the other nodes.</summary>
-    public static byte[] Encode(string uid, string nsp, OutgoingPacket packet, BroadcastOptions options)
+    public static byte[] Encode(string uid, string nsp, EncodedPacket packet, BroadcastOptions options)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.Write(uid);
-        WritePacket(ref writer, nsp, packet);
+        WritePacket(ref writer, nsp, packet.Data);
         WriteOptions(ref writer, options, timeout: null);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
@@ -78,8 +82,7 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
     }
 
     /// <summary>The packet to hand to local sockets (BINARY_EVENT when it carries bytes).</summary>
-    public OutgoingPacket ToPacket() => OutgoingPacket.Create(
-        Attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event, Namespace, null, Json, Attachments);
+    public EncodedPacket ToPacket() => EncodedPacket.Event(Namespace, new PacketData(Json, Attachments));
 
     /// <summary>A packet map <c>{type, data, nsp}</c>: its namespace and its data as JSON (null without data).</summary>
     internal static (string Namespace, byte[]? Json) ReadPacket(ref MessagePackReader reader, List<ReadOnlyMemory<byte>> attachments)
@@ -105,15 +108,15 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
         return (nsp, json);
     }
 
-    /// <summary>Writes a packet map <c>{type: 2, data: [event, ...args], nsp}</c> for <paramref name="packet"/>.</summary>
-    internal static void WritePacket(ref MessagePackWriter writer, string nsp, OutgoingPacket packet)
+    /// <summary>Writes a packet map <c>{type: 2, data: [event, ...args], nsp}</c> for the event <paramref name="data"/>.</summary>
+    internal static void WritePacket(ref MessagePackWriter writer, string nsp, PacketData data)
     {
-        var (data, attachments) = EventData(packet);
+        using var json = JsonDocument.Parse(data.Json);
         writer.WriteMapHeader(3);
         writer.Write("type");
-        writer.Write((int)SocketPacketType.Event);
+        writer.Write(EventPacketType);
         writer.Write("data");
-        MessagePackJson.Write(ref writer, data, attachments);
+        MessagePackJson.Write(ref writer, json.RootElement, data.Attachments);
         writer.Write("nsp");
         writer.Write(nsp);
     }
@@ -121,7 +124,7 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
     internal static byte[] ReadJson(ref MessagePackReader reader, List<ReadOnlyMemory<byte>> attachments)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketPayload.DefaultOptions.Encoder }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEncoder }))
         {
             MessagePackJson.Read(ref reader, json, attachments);
         }
@@ -164,23 +167,6 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
             }
         }
         return options;
-    }
-
-    /// <summary>The event's JSON array (name and arguments) and its attachments, read back from our own encoding.</summary>
-    internal static (JsonElement Data, IReadOnlyList<ReadOnlyMemory<byte>> Attachments) EventData(OutgoingPacket packet)
-    {
-        var frames = packet.Frames;
-        var text = frames[0].Frame.Span[1..]; // the Engine.IO message type digit, then the Socket.IO packet
-        if (SocketPacketCodec.Decode(text, out var decoded, int.MaxValue) != SocketDecodeError.None)
-        {
-            throw new InvalidOperationException($"not an event packet: {Encoding.UTF8.GetString(text)}");
-        }
-        var attachments = new ReadOnlyMemory<byte>[frames.Count - 1];
-        for (var i = 1; i < frames.Count; i++)
-        {
-            attachments[i - 1] = frames[i].Frame;
-        }
-        return (decoded!.Data!.Value, attachments);
     }
 
     private static bool SkipTruthy(ref MessagePackReader reader)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using MessagePack;
-using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Redis;
 
@@ -17,7 +16,7 @@ internal static class MessagePackJson
     {
         switch (value.ValueKind)
         {
-            case JsonValueKind.Object when BinaryPlaceholders.TryGetIndex(value, out var num) && num >= 0 && num < attachments.Count:
+            case JsonValueKind.Object when IsPlaceholder(value, out var num) && num >= 0 && num < attachments.Count:
                 writer.Write(attachments[num].Span);
                 break;
             case JsonValueKind.Object:
@@ -158,5 +157,24 @@ internal static class MessagePackJson
         writer.WriteRaw(data);
         writer.Flush();
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is Socket.IO's binary placeholder <c>{"_placeholder":true,"num":n}</c>
+    /// (as <see cref="RealtimeApp.SocketIO.Adapters.PacketData"/> carries binary), and its attachment index (-1
+    /// when "num" is not an integer: a hostile peer may send anything).
+    /// </summary>
+    private static bool IsPlaceholder(JsonElement value, out int num)
+    {
+        num = -1;
+        if (!value.TryGetProperty("_placeholder", out var flag) || flag.ValueKind != JsonValueKind.True)
+        {
+            return false;
+        }
+        if (!value.TryGetProperty("num", out var index) || index.ValueKind != JsonValueKind.Number || !index.TryGetInt32(out num))
+        {
+            num = -1;
+        }
+        return true;
     }
 }

@@ -2,9 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using MessagePack;
-using RealtimeApp.SocketIO;
 using RealtimeApp.SocketIO.Adapters;
-using RealtimeApp.SocketIO.Protocol;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis;
@@ -16,11 +14,11 @@ namespace RealtimeApp.SocketIO.Redis;
 // after the timeout, as Node does (it cannot know when every answer is in).
 internal sealed partial class RedisAdapter
 {
-    private readonly ConcurrentDictionary<string, (Action<int> OnClientCount, Action<SocketArguments> OnAck)> _ackRequests =
+    private readonly ConcurrentDictionary<string, (Action<int> OnClientCount, Action<PacketData> OnAck)> _ackRequests =
         new(StringComparer.Ordinal);
 
-    public void BroadcastWithRemoteAcks(OutgoingPacket packet, BroadcastOptions options, TimeSpan timeout,
-        Action<int> onClientCount, Action<SocketArguments> onAck)
+    public void BroadcastWithRemoteAcks(EncodedPacket packet, BroadcastOptions options, TimeSpan timeout,
+        Action<int> onClientCount, Action<PacketData> onAck)
     {
         var requestId = NewUid();
         _ackRequests[requestId] = (onClientCount, onAck);
@@ -36,7 +34,7 @@ internal sealed partial class RedisAdapter
         writer.Write("type");
         writer.Write((int)RequestType.Broadcast);
         writer.Write("packet");
-        ClusterBroadcast.WritePacket(ref writer, _ns.Name, packet);
+        ClusterBroadcast.WritePacket(ref writer, _nsp, packet.Data);
         writer.Write("opts");
         ClusterBroadcast.WriteOptions(ref writer, options, timeout);
         writer.Flush();
@@ -87,47 +85,24 @@ internal sealed partial class RedisAdapter
                     break;
             }
         }
-        if (type != (int)RequestType.Broadcast || uid == Uid || requestId is null || json is null || nsp != _ns.Name)
+        if (type != (int)RequestType.Broadcast || uid == Uid || requestId is null || json is null || nsp != _nsp)
         {
             return;
         }
 
-        var id = _ns.NextAckId();
-        var packet = OutgoingPacket.Create(attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event,
-            nsp, id, json, attachments);
-        var targets = _local.Sockets(options with { Local = true }).Select(_ns.FindSocket).OfType<SocketContext>().ToList();
-        foreach (var socket in targets)
-        {
-            socket.ExpectAck(id, answer => PublishAck(requestId, answer));
-        }
-        var reached = targets.Count(socket => socket.Deliver(packet, options.Volatile) || Forget(socket, id));
+        var reached = _context.DeliverWithAcks(_local.Sockets(options with { Local = true }), new PacketData(json, attachments),
+            options.Volatile, timeout ?? Options.RequestsTimeout, answer => PublishAck(requestId, answer));
         Respond(requestId, json =>
         {
             json.WriteNumber("type"u8, (int)RequestType.BroadcastClientCount);
             json.WriteNumber("clientCount"u8, reached);
         });
-        _ = ForgetAcksAfterAsync(targets, id, timeout ?? Options.RequestsTimeout);
     }
 
-    private static bool Forget(SocketContext socket, long id)
-    {
-        socket.ForgetAck(id);
-        return false;
-    }
-
-    private static async Task ForgetAcksAfterAsync(List<SocketContext> targets, long id, TimeSpan timeout)
-    {
-        await Task.Delay(timeout);
-        foreach (var socket in targets)
-        {
-            socket.ForgetAck(id);
-        }
-    }
-
-    private void PublishAck(string requestId, SocketPacket answer)
+    private void PublishAck(string requestId, PacketData answer)
     {
         // Node hands on the first argument of each client's ack.
-        var arguments = new SocketArguments(answer);
+        using var arguments = JsonDocument.Parse(answer.Json);
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(buffer);
         writer.WriteMapHeader(3);
@@ -136,13 +111,13 @@ internal sealed partial class RedisAdapter
         writer.Write("requestId");
         writer.Write(requestId);
         writer.Write("packet");
-        if (arguments.Count == 0)
+        if (arguments.RootElement.ValueKind != JsonValueKind.Array || arguments.RootElement.GetArrayLength() == 0)
         {
             writer.WriteNil();
         }
         else
         {
-            MessagePackJson.Write(ref writer, arguments[0], arguments.Attachments);
+            MessagePackJson.Write(ref writer, arguments.RootElement[0], answer.Attachments);
         }
         writer.Flush();
         Publish(_channels.Response, buffer.WrittenSpan.ToArray());
@@ -193,9 +168,7 @@ internal sealed partial class RedisAdapter
         list[0] = (byte)'[';
         json.CopyTo(list, 1);
         list[^1] = (byte)']';
-        var packet = new SocketPacket { Type = SocketPacketType.Ack, Namespace = _ns.Name, Data = JsonDocument.Parse(list).RootElement.Clone() };
-        packet.Attachments.AddRange(attachments);
-        pending.OnAck(new SocketArguments(packet));
+        pending.OnAck(new PacketData(list, attachments));
         return true;
     }
 

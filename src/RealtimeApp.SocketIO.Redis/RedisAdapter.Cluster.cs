@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using RealtimeApp.SocketIO;
 using RealtimeApp.SocketIO.Adapters;
-using RealtimeApp.SocketIO.Protocol;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis;
@@ -52,7 +51,7 @@ internal sealed partial class RedisAdapter
             foreach (var socket in response.GetProperty("sockets").EnumerateArray())
             {
                 var rooms = new HashSet<string>(socket.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()!), StringComparer.Ordinal);
-                sockets.Add(new RemoteSocket(_ns, socket.GetProperty("id").GetString()!, rooms,
+                sockets.Add(new RemoteSocket(_context.Namespace, socket.GetProperty("id").GetString()!, rooms,
                     socket.TryGetProperty("data", out var data) ? data.Clone() : default,
                     socket.TryGetProperty("handshake", out var handshake) ? handshake.Clone() : default, local: null));
             }
@@ -74,7 +73,7 @@ internal sealed partial class RedisAdapter
         void Data(Utf8JsonWriter json)
         {
             json.WritePropertyName("data"u8);
-            JsonSerializer.Serialize(json, (object?[])[eventName, .. args], SocketPayload.DefaultOptions);
+            JsonSerializer.Serialize(json, (object?[])[eventName, .. args], _context.JsonOptions);
         }
         if (timeout is null)
         {
@@ -148,14 +147,14 @@ internal sealed partial class RedisAdapter
         catch (Exception ex) when (ex is JsonException or MessagePack.MessagePackSerializationException or EndOfStreamException
             or KeyNotFoundException or InvalidOperationException)
         {
-            RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
+            RedisAdapterLog.RequestFailed(_logger, _nsp, ex);
         }
     }
 
     private void PublishRequest(RequestType type, string? requestId, Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketPayload.DefaultOptions.Encoder }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = _context.JsonOptions.Encoder }))
         {
             json.WriteStartObject();
             json.WriteString("uid"u8, Uid);

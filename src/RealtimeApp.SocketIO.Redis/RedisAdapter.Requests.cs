@@ -4,7 +4,6 @@ using MessagePack;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO;
 using RealtimeApp.SocketIO.Adapters;
-using RealtimeApp.SocketIO.Protocol;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis;
@@ -44,7 +43,7 @@ internal sealed partial class RedisAdapter
             }
             catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or JsonException)
             {
-                RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
+                RedisAdapterLog.RequestFailed(_logger, _nsp, ex);
             }
             return;
         }
@@ -99,7 +98,7 @@ internal sealed partial class RedisAdapter
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            RedisAdapterLog.RequestFailed(_logger, _ns.Name, ex);
+            RedisAdapterLog.RequestFailed(_logger, _nsp, ex);
         }
     }
 
@@ -116,10 +115,10 @@ internal sealed partial class RedisAdapter
             {
                 json.WriteNumber("type"u8, (int)RequestType.ServerSideEmit);
                 json.WritePropertyName("data"u8);
-                JsonSerializer.Serialize(json, value, SocketPayload.DefaultOptions);
+                JsonSerializer.Serialize(json, value, _context.JsonOptions);
             });
         }
-        _ns.OnServerSideEvent(new ServerSideEvent(data[0].GetString()!, arguments, ack));
+        _context.RaiseServerSideEvent(data[0].GetString()!, arguments, ack);
     }
 
     private void ApplyRoomChange(JsonElement request, bool join)
@@ -128,7 +127,7 @@ internal sealed partial class RedisAdapter
         if (request.TryGetProperty("sid", out var sid))
         {
             // The legacy single-socket form: answered only by the node that has the socket.
-            if (_ns.FindSocket(sid.GetString()!) is { } socket && request.TryGetProperty("room", out var room))
+            if (_context.FindSocket(sid.GetString()!) is { } socket && request.TryGetProperty("room", out var room))
             {
                 if (join)
                 {
@@ -163,7 +162,7 @@ internal sealed partial class RedisAdapter
         var close = request.TryGetProperty("close", out var c) && c.ValueKind == JsonValueKind.True;
         if (request.TryGetProperty("sid", out var sid))
         {
-            if (_ns.FindSocket(sid.GetString()!) is { } socket)
+            if (_context.FindSocket(sid.GetString()!) is { } socket)
             {
                 socket.Disconnect(close);
                 Respond(request, static _ => { });
@@ -172,7 +171,7 @@ internal sealed partial class RedisAdapter
         }
         foreach (var id in _local.Sockets(Selection(request)))
         {
-            _ns.FindSocket(id)?.Disconnect(close);
+            _context.FindSocket(id)?.Disconnect(close);
         }
     }
 
@@ -182,7 +181,7 @@ internal sealed partial class RedisAdapter
         json.WriteStartArray("sockets"u8);
         foreach (var id in _local.Sockets(selection))
         {
-            if (_ns.FindSocket(id) is not { } socket)
+            if (_context.FindSocket(id) is not { } socket)
             {
                 continue;
             }
@@ -197,7 +196,7 @@ internal sealed partial class RedisAdapter
             }
             json.WriteEndArray();
             json.WritePropertyName("data"u8);
-            JsonSerializer.Serialize(json, socket.Data, SocketPayload.DefaultOptions);
+            JsonSerializer.Serialize(json, socket.Data, _context.JsonOptions);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -210,7 +209,7 @@ internal sealed partial class RedisAdapter
     private void Respond(string requestId, Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SocketPayload.DefaultOptions.Encoder }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = _context.JsonOptions.Encoder }))
         {
             json.WriteStartObject();
             json.WriteString("requestId"u8, requestId);

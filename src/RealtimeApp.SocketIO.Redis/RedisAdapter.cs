@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO;
 using RealtimeApp.SocketIO.Adapters;
-using RealtimeApp.SocketIO.Protocol;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis;
@@ -11,28 +10,32 @@ namespace RealtimeApp.SocketIO.Redis;
 /// One namespace's adapter on a Redis cluster, speaking @socket.io/redis-adapter 8.x so C# and Node nodes can
 /// share it. Local state (rooms, local delivery) is an <see cref="InMemoryAdapter"/>; broadcasts are also
 /// published for the other nodes, and their broadcasts and requests (see <c>RedisAdapter.Requests.cs</c>)
-/// are applied here. Redis going away costs only the cluster part: local delivery goes on, and
+/// are applied here. It uses only the public adapter contract (<see cref="ISocketIOAdapter"/>,
+/// <see cref="AdapterContext"/>), as a third-party adapter would. Redis going away costs only the cluster part: local delivery goes on, and
 /// StackExchange.Redis reconnects and re-subscribes on its own.
 /// </summary>
 internal sealed partial class RedisAdapter : ISocketIOAdapter
 {
-    private readonly SocketNamespace _ns;
+    private readonly AdapterContext _context;
+    private readonly string _nsp;
     private readonly InMemoryAdapter _local;
     private readonly IConnectionMultiplexer _redis;
     private readonly ISubscriber _subscriber;
     private readonly RedisChannels _channels;
     private readonly ILogger _logger;
 
-    public RedisAdapter(SocketNamespace ns, IConnectionMultiplexer redis, RedisAdapterOptions options, ILogger logger)
+    public RedisAdapter(AdapterContext context, IConnectionMultiplexer redis, RedisAdapterOptions options, ILogger logger)
     {
-        _ns = ns;
-        _local = new InMemoryAdapter(ns.FindSocket);
+        _context = context;
+        _nsp = context.Namespace.Name;
+        // No recovery options: like Node's classic Redis adapter, this one keeps no sessions or packets.
+        _local = new InMemoryAdapter(context);
         _redis = redis;
         _subscriber = redis.GetSubscriber();
         Options = options;
         _logger = logger;
         Uid = NewUid();
-        _channels = new RedisChannels(options.Key, ns.Name, Uid);
+        _channels = new RedisChannels(options.Key, _nsp, Uid);
         Subscribed = SubscribeAsync();
     }
 
@@ -71,7 +74,7 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
                 // channel once, until Redis is there.
                 if (delay == TimeSpan.FromMilliseconds(100))
                 {
-                    RedisAdapterLog.SubscribeFailed(_logger, _ns.Name, ex);
+                    RedisAdapterLog.SubscribeFailed(_logger, _nsp, ex);
                 }
                 await Task.Delay(delay);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
@@ -107,13 +110,13 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
     public IReadOnlyCollection<string> Sockets(BroadcastOptions options) => _local.Sockets(options);
 
     /// <summary>Delivers to the local targets, and (unless <see cref="BroadcastOptions.Local"/>) publishes for the other nodes.</summary>
-    public int Broadcast(OutgoingPacket packet, BroadcastOptions options)
+    public int Broadcast(EncodedPacket packet, BroadcastOptions options)
     {
         if (!options.Local)
         {
             // As Node: a single target room has its own channel (nodes without members of it may skip it).
             var channel = options.Rooms.Count == 1 ? _channels.Room(options.Rooms.First()) : _channels.Broadcast;
-            Publish(channel, ClusterBroadcast.Encode(Uid, _ns.Name, packet, options));
+            Publish(channel, ClusterBroadcast.Encode(Uid, _nsp, packet, options));
         }
         return _local.Broadcast(packet, options);
     }
@@ -125,7 +128,7 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
             RedisAdapterLog.Ignored(_logger, message.Channel.ToString(), "not a broadcast");
             return;
         }
-        if (broadcast.Uid == Uid || broadcast.Namespace != _ns.Name)
+        if (broadcast.Uid == Uid || broadcast.Namespace != _nsp)
         {
             return;
         }

@@ -22,7 +22,7 @@ internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory
 
     public IConnectionMultiplexer Redis => _redis.Value;
 
-    public ISocketIOAdapter Create(SocketNamespace ns) => new RedisAdapter(ns, _redis.Value, _options, _logger);
+    public ISocketIOAdapter Create(AdapterContext context) => new RedisAdapter(context, _redis.Value, _options, _logger);
 
     private IConnectionMultiplexer Connect()
     {

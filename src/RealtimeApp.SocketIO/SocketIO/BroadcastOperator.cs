@@ -86,8 +86,8 @@ public sealed class BroadcastOperator
         if (!_options.Local)
         {
             // The other nodes give each client an ack id of their own, so theirs goes without one.
-            _ns.Adapter.BroadcastWithRemoteAcks(OutgoingPacket.Event(_ns.Name, eventName, args), _options, timeout,
-                collector.OnClientCount, collector.OnAck);
+            _ns.Adapter.BroadcastWithRemoteAcks(new EncodedPacket(OutgoingPacket.Event(_ns.Name, eventName, args)), _options, timeout,
+                collector.OnClientCount, answer => collector.OnAck(answer.ToArguments(_ns.Name)));
         }
 
         var id = _ns.NextAckId();

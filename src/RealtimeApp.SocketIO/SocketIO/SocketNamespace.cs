@@ -21,26 +21,29 @@ public sealed class SocketNamespace
         Server = server;
         Name = name;
         _recovery = server.Options.ConnectionStateRecovery;
-        Adapter = server.AdapterFactory?.Create(this)
-            ?? (_recovery is null ? new InMemoryAdapter(FindSocket) : new InMemoryAdapter(FindSocket, _recovery, server.Time));
+        var context = new AdapterContext(this);
+        Adapter = server.AdapterFactory?.Create(context) ?? new InMemoryAdapter(context, _recovery);
+        // Asked once: the adapter's capability is part of its contract, not something that changes later.
+        StoresPackets = _recovery is not null && Adapter.SupportsRecovery;
     }
 
     private readonly ConnectionStateRecoveryOptions? _recovery;
 
     /// <summary>
-    /// Whether events are stored for connection state recovery (then each carries an offset). Only the
-    /// in-memory adapter stores them; over a cluster adapter recovery is off, as with Node's Redis adapter.
+    /// Whether events are stored for connection state recovery (then each carries an offset): recovery is on
+    /// and the adapter says it stores sessions and packets (the in-memory one does; Node's Redis adapter, and
+    /// so ours, does not: recovery is then off).
     /// </summary>
-    internal bool StoresPackets => _recovery is not null && Adapter is InMemoryAdapter;
+    internal bool StoresPackets { get; }
 
     /// <summary>
     /// An event for this namespace. With recovery on, one that is not volatile gets an offset (its last
     /// argument) and is stored by the adapter; volatile ones and those waiting for acks are not (Node's rule).
     /// </summary>
-    internal OutgoingPacket EventPacket(string eventName, object?[] args, bool volatileSend) =>
-        StoresPackets && !volatileSend
+    internal EncodedPacket EventPacket(string eventName, object?[] args, bool volatileSend) =>
+        new(StoresPackets && !volatileSend
             ? OutgoingPacket.StoredEvent(Name, eventName, args, RecoveryOffset.Next(Server.Time))
-            : OutgoingPacket.Event(Name, eventName, args);
+            : OutgoingPacket.Event(Name, eventName, args));
 
     /// <summary>The namespace name, starting with <c>/</c>.</summary>
     public string Name { get; }
@@ -241,7 +244,7 @@ public sealed class SocketNamespace
             // Before the reply, as Node: the client holds events until it is connected, then handles them.
             foreach (var missed in restored.MissedPackets)
             {
-                connection.Send(missed);
+                connection.Send(missed.Packet);
             }
         }
         connection.Send(OutgoingPacket.Create(SocketPacketType.Connect, Name, null, ConnectReply(socket, legacy)));

@@ -18,9 +18,9 @@ public sealed class RecoveryStoreTests
 
     public RecoveryStoreTests() => _store = new RecoveryStore(new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = Window }, _time);
 
-    private OutgoingPacket Record(string text, string[]? rooms = null, string[]? except = null)
+    private EncodedPacket Record(string text, string[]? rooms = null, string[]? except = null)
     {
-        var packet = OutgoingPacket.StoredEvent("/", "e", [text], RecoveryOffset.Next(_time));
+        var packet = new EncodedPacket(OutgoingPacket.StoredEvent("/", "e", [text], RecoveryOffset.Next(_time)));
         _store.Record(packet, new BroadcastOptions
         {
             Rooms = new HashSet<string>(rooms ?? []),
@@ -31,7 +31,7 @@ public sealed class RecoveryStoreTests
 
     private static PersistedSession Session(string pid, params string[] rooms) => new("sid-" + pid, pid, rooms, new Dictionary<string, object?>());
 
-    private static string Text(OutgoingPacket packet) => Encoding.UTF8.GetString(packet.Frames[0].Frame.Span);
+    private static string Text(EncodedPacket packet) => Encoding.UTF8.GetString(packet.Packet.Frames[0].Frame.Span);
 
     [Fact]
     public void A_session_gets_the_packets_after_its_offset_that_its_rooms_would_have_received_in_order()

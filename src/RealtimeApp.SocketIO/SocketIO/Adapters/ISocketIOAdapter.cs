@@ -1,12 +1,21 @@
 using System.Text.Json;
-using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
-/// Rooms and fan-out for one namespace (Node's socket.io-adapter contract). The in-memory adapter serves
-/// one node; a cluster adapter (Redis) implements the same contract across nodes.
+/// Rooms and fan-out for one namespace (Node's socket.io-adapter contract), the public contract a third-party
+/// adapter implements. The in-memory adapter serves one node; a cluster adapter (Redis) keeps its local rooms
+/// in an <see cref="InMemoryAdapter"/> and adds the other nodes' share through the members with defaults.
+/// Its <see cref="ISocketIOAdapterFactory"/> gets an <see cref="AdapterContext"/> with the socket operations an
+/// adapter performs. Every adapter should pass the specification tests (<c>AdapterSpecification</c> in the
+/// library's tests).
 /// </summary>
+/// <remarks>
+/// An interface rather than Node's <c>Adapter</c> base class: the library calls an adapter only through these
+/// members, default members keep old adapters compiling when one is added, and what the library lends an
+/// adapter lives on <see cref="AdapterContext"/> — so reusing the in-memory table is delegation (as SignalR's
+/// Redis backplane keeps its own connection store) and no locking detail of it becomes a contract.
+/// </remarks>
 public interface ISocketIOAdapter
 {
     /// <summary>Number of nodes serving this namespace (1 for the in-memory adapter).</summary>
@@ -31,7 +40,7 @@ public interface ISocketIOAdapter
     IReadOnlyCollection<string> Sockets(BroadcastOptions options);
 
     /// <summary>Sends the already-encoded <paramref name="packet"/> to every selected socket; returns how many.</summary>
-    int Broadcast(OutgoingPacket packet, BroadcastOptions options);
+    int Broadcast(EncodedPacket packet, BroadcastOptions options);
 
     // Cluster operations: what the other nodes must do for a server-side operation. The local part is done
     // by the caller (BroadcastOperator); single-node adapters have nothing to add (the defaults).
@@ -54,11 +63,11 @@ public interface ISocketIOAdapter
     /// <summary>
     /// The other nodes' share of a broadcast with acks (Node's <c>broadcastWithAck</c>, remote part): each node
     /// reports how many clients it reached through <paramref name="onClientCount"/>, and each client's answer
-    /// (its first argument) comes through <paramref name="onAck"/>, until <paramref name="timeout"/>.
+    /// (as Node's, its first argument only, as a one-element array) comes through <paramref name="onAck"/>, until <paramref name="timeout"/>.
     /// <paramref name="packet"/> has no ack id: each node gives its own.
     /// </summary>
-    void BroadcastWithRemoteAcks(OutgoingPacket packet, BroadcastOptions options, TimeSpan timeout,
-        Action<int> onClientCount, Action<SocketArguments> onAck)
+    void BroadcastWithRemoteAcks(EncodedPacket packet, BroadcastOptions options, TimeSpan timeout,
+        Action<int> onClientCount, Action<PacketData> onAck)
     {
     }
 
@@ -84,8 +93,18 @@ public interface ISocketIOAdapter
         Task.FromResult<JsonElement[]>([]);
 
     /// <summary>
+    /// Whether this adapter does connection state recovery (Node's <c>SessionAwareAdapter</c>): it keeps
+    /// every broadcast that has an <see cref="EncodedPacket.Offset"/> and the sessions given to
+    /// <see cref="PersistSession"/>, for <see cref="AdapterContext.Recovery"/>'s window, and
+    /// <see cref="RestoreSession"/> gives them back. Only when it is true (and recovery is configured) does the
+    /// namespace give events offsets, hand sessions a private id and try to restore them; false (the default,
+    /// and Node's Redis adapter) turns recovery off for the namespace.
+    /// </summary>
+    bool SupportsRecovery => false;
+
+    /// <summary>
     /// Connection state recovery: keeps the state of a socket that lost its connection (Node's
-    /// <c>persistSession</c>). Adapters that cannot recover sessions ignore it (the default).
+    /// <c>persistSession</c>). Called only when <see cref="SupportsRecovery"/>; ignored by default.
     /// </summary>
     void PersistSession(PersistedSession session)
     {
@@ -97,7 +116,7 @@ public interface ISocketIOAdapter
     /// broadcasts, it calls <paramref name="claim"/> (which makes the socket findable under the old id) and
     /// puts the id back in its rooms: every later broadcast reaches the socket, every earlier one is in
     /// <see cref="RestoredSession.MissedPackets"/>, none is in both. Null when there is nothing to recover
-    /// (the default for adapters that do not store packets).
+    /// (always, for adapters without <see cref="SupportsRecovery"/>: the default).
     /// </summary>
     RestoredSession? RestoreSession(string pid, string offset, Action<PersistedSession> claim) => null;
 }

@@ -7,6 +7,9 @@ namespace RealtimeApp.SocketIO.Adapters;
 /// </summary>
 public interface ISocketIOAdapterFactory
 {
-    /// <summary>The adapter of <paramref name="ns"/>, created once when the namespace is.</summary>
-    ISocketIOAdapter Create(SocketNamespace ns);
+    /// <summary>
+    /// The adapter of <paramref name="context"/>'s namespace, created once when the namespace is. Keep the
+    /// context: it is how the adapter reaches the namespace's sockets.
+    /// </summary>
+    ISocketIOAdapter Create(AdapterContext context);
 }

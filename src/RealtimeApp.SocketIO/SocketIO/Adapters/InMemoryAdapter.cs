@@ -1,5 +1,4 @@
 using System.Buffers;
-using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Adapters;
 
@@ -7,28 +6,33 @@ namespace RealtimeApp.SocketIO.Adapters;
 /// The default adapter: room ↔ socket-id maps for one namespace on this node. The selection is computed
 /// under a lock; the sends happen outside it (a slow socket never holds up the room table). With
 /// connection state recovery on, it also stores broadcast events and disconnected sockets' state (Node's
-/// session-aware in-memory adapter).
+/// session-aware in-memory adapter). A cluster adapter can keep its local rooms in one and delegate to it.
 /// </summary>
 public sealed class InMemoryAdapter : ISocketIOAdapter
 {
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly Func<string, SocketContext?> findSocket;
+    private readonly AdapterContext _context;
     private readonly RecoveryStore? _recovery;
 
-    /// <summary>An adapter resolving socket ids with <paramref name="findSocket"/>; without recovery.</summary>
-    public InMemoryAdapter(Func<string, SocketContext?> findSocket)
+    /// <summary>
+    /// The rooms of <paramref name="context"/>'s namespace on this node. With <paramref name="recovery"/> it also
+    /// keeps what connection state recovery needs for that long (<see cref="SupportsRecovery"/>); a cluster
+    /// adapter delegating its local part to it passes none.
+    /// </summary>
+    public InMemoryAdapter(AdapterContext context, ConnectionStateRecoveryOptions? recovery = null)
     {
-        this.findSocket = findSocket;
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        if (recovery is not null)
+        {
+            _recovery = new RecoveryStore(recovery, context.Time);
+        }
     }
 
-    /// <summary>An adapter that also keeps what connection state recovery needs, per <paramref name="recovery"/>.</summary>
-    public InMemoryAdapter(Func<string, SocketContext?> findSocket, ConnectionStateRecoveryOptions recovery, TimeProvider time)
-        : this(findSocket)
-    {
-        _recovery = new RecoveryStore(recovery, time);
-    }
+    /// <inheritdoc />
+    public bool SupportsRecovery => _recovery is not null;
 
     /// <summary>Packets and sessions held for recovery (0 when recovery is off); for metrics and tests.</summary>
     public (int Packets, int Sessions) RecoveryBacklog
@@ -171,7 +175,7 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
     }
 
     /// <inheritdoc />
-    public int Broadcast(OutgoingPacket packet, BroadcastOptions options)
+    public int Broadcast(EncodedPacket packet, BroadcastOptions options)
     {
         if (packet.Offset is not null && _recovery is not null)
         {
@@ -185,7 +189,7 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
     /// stored packets in the order of their offsets — the order a recovering client's last offset refers to
     /// — and a recovery (<see cref="RestoreSession"/>) falls wholly before or after each of them.
     /// </summary>
-    private int BroadcastStored(OutgoingPacket packet, BroadcastOptions options)
+    private int BroadcastStored(EncodedPacket packet, BroadcastOptions options)
     {
         lock (_gate)
         {
@@ -194,7 +198,7 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
         }
     }
 
-    private int DeliverToSelected(OutgoingPacket packet, BroadcastOptions options)
+    private int DeliverToSelected(EncodedPacket packet, BroadcastOptions options)
     {
         var count = SelectSockets(options, out var targets);
         var sent = 0;
@@ -202,7 +206,7 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
         {
             for (var i = 0; i < count; i++)
             {
-                if (targets[i].Deliver(packet, options.Volatile))
+                if (targets[i].Deliver(packet.Packet, options.Volatile))
                 {
                     sent++;
                 }
@@ -282,7 +286,7 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
 
     private void Add(string id, SocketContext[] targets, ref int count)
     {
-        if (findSocket(id) is { } socket)
+        if (_context.FindSocket(id) is { } socket)
         {
             targets[count++] = socket;
         }

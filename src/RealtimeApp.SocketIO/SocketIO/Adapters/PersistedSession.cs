@@ -1,5 +1,3 @@
-using RealtimeApp.SocketIO.Protocol;
-
 namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
@@ -16,4 +14,4 @@ public sealed record PersistedSession(string Sid, string Pid, IReadOnlyCollectio
 /// <summary>A recovered session and the packets it missed, in the order they were sent.</summary>
 /// <param name="Session">The persisted state.</param>
 /// <param name="MissedPackets">Events sent to its rooms after the client's last offset.</param>
-public sealed record RestoredSession(PersistedSession Session, IReadOnlyList<OutgoingPacket> MissedPackets);
+public sealed record RestoredSession(PersistedSession Session, IReadOnlyList<EncodedPacket> MissedPackets);

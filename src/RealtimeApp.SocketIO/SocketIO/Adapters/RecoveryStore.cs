@@ -1,5 +1,3 @@
-using RealtimeApp.SocketIO.Protocol;
-
 namespace RealtimeApp.SocketIO.Adapters;
 
 /// <summary>
@@ -11,7 +9,7 @@ namespace RealtimeApp.SocketIO.Adapters;
 /// </summary>
 internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, TimeProvider time)
 {
-    private readonly record struct StoredPacket(string Offset, long StoredAt, OutgoingPacket Packet, BroadcastOptions Target);
+    private readonly record struct StoredPacket(string Offset, long StoredAt, EncodedPacket Packet, BroadcastOptions Target);
 
     private readonly List<StoredPacket> _packets = [];
     private int _head; // _packets[.._head] are expired and waiting to be compacted away
@@ -29,7 +27,7 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
 
     public int SessionCount => _sessions.Count;
 
-    public void Record(OutgoingPacket packet, BroadcastOptions target)
+    public void Record(EncodedPacket packet, BroadcastOptions target)
     {
         DropExpiredPackets();
         _positionByOffset[packet.Offset!] = _dropped + _packets.Count;
@@ -49,7 +47,7 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
     /// fresh) with the packets stored after <paramref name="offset"/> that its rooms would have received;
     /// null when the session is unknown or expired, or the offset is no longer (or never was) stored.
     /// </summary>
-    public (PersistedSession Session, List<OutgoingPacket> Missed)? Take(string pid, string offset)
+    public (PersistedSession Session, List<EncodedPacket> Missed)? Take(string pid, string offset)
     {
         DropExpiredSessions();
         DropExpiredPackets();
@@ -59,7 +57,7 @@ internal sealed class RecoveryStore(ConnectionStateRecoveryOptions options, Time
         }
         var session = stored.Session;
         _sessions.Remove(pid);
-        var missed = new List<OutgoingPacket>();
+        var missed = new List<EncodedPacket>();
         for (var i = (int)(position - _dropped) + 1; i < _packets.Count; i++)
         {
             if (Reaches(_packets[i].Target, session.Rooms))

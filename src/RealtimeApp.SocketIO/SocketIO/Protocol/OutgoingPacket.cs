@@ -61,6 +61,11 @@ public sealed class OutgoingPacket
         IReadOnlyList<ReadOnlyMemory<byte>>? attachments = null) =>
         new(Encode(type, nsp, ackId, json, attachments));
 
+    /// <summary>An event rebuilt from its data (another node's broadcast, a recovery store's packet), keeping its offset.</summary>
+    internal static OutgoingPacket FromData(SocketPacketType type, string nsp, ReadOnlySpan<byte> json,
+        IReadOnlyList<ReadOnlyMemory<byte>> attachments, string? offset) =>
+        new(Encode(type, nsp, null, json, attachments), offset);
+
     private static EnginePacket[] Encode(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
         IReadOnlyList<ReadOnlyMemory<byte>>? attachments)
     {
