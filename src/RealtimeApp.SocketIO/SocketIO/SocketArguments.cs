@@ -14,8 +14,8 @@ public sealed class SocketArguments : IReadOnlyList<JsonElement>
     private readonly SocketPacket _packet;
     private readonly int _offset;
 
-    /// <summary>The arguments of <paramref name="packet"/>'s JSON array from index <paramref name="offset"/> on (adapters build answers from other nodes this way).</summary>
-    public SocketArguments(SocketPacket packet, int offset = 0)
+    /// <summary>The arguments of <paramref name="packet"/>'s JSON array from index <paramref name="offset"/> on.</summary>
+    internal SocketArguments(SocketPacket packet, int offset = 0)
     {
         _packet = packet;
         _offset = offset;

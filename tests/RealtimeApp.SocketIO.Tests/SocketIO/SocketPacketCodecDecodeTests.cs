@@ -52,8 +52,9 @@ public sealed class SocketPacketCodecDecodeTests
     [InlineData("62-789[" + P0 + "," + P1 + "]", SocketPacketType.BinaryAck, "/", 789L, 2, "[" + P0 + "," + P1 + "]")]
     [InlineData("61-/nsp,0[" + P0 + "]", SocketPacketType.BinaryAck, "/nsp", 0L, 1, "[" + P0 + "]")]
     public void Decode_valid_packets_yield_every_field(
-        string wire, SocketPacketType type, string nsp, long? ackId, int attachments, string payload)
+        string wire, object typeValue, string nsp, long? ackId, int attachments, string payload)
     {
+        var type = (SocketPacketType)typeValue; // the enum is internal; a public theory takes it as object
         var packet = DecodeOk(wire);
 
         Assert.Equal(type, packet.Type);
@@ -223,8 +224,9 @@ public sealed class SocketPacketCodecDecodeTests
     [InlineData("4", SocketDecodeError.InvalidPayload)]
     [InlineData("4[]", SocketDecodeError.InvalidPayload)]
     [InlineData("4/random,", SocketDecodeError.InvalidPayload)]
-    public void Decode_invalid_packets_return_the_error_and_no_packet(string wire, SocketDecodeError expected)
+    public void Decode_invalid_packets_return_the_error_and_no_packet(string wire, object expectedValue)
     {
+        var expected = (SocketDecodeError)expectedValue; // the enum is internal; a public theory takes it as object
         var error = SocketPacketCodec.Decode(Utf8(wire), out var packet);
 
         Assert.Equal(expected, error);
@@ -257,8 +259,9 @@ public sealed class SocketPacketCodecDecodeTests
     [InlineData(2, SocketDecodeError.TooManyAttachments)]
     [InlineData(3, SocketDecodeError.None)]
     [InlineData(0, SocketDecodeError.TooManyAttachments)]
-    public void Decode_honours_a_custom_max_attachments(int max, SocketDecodeError expected)
+    public void Decode_honours_a_custom_max_attachments(int max, object expectedValue)
     {
+        var expected = (SocketDecodeError)expectedValue; // the enum is internal; a public theory takes it as object
         var wire = Utf8("53-[\"e\"," + P0 + "," + P1 + ",{\"_placeholder\":true,\"num\":2}]");
 
         var error = SocketPacketCodec.Decode(wire, out var packet, max);

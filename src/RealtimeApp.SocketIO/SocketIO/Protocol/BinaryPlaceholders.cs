@@ -7,7 +7,7 @@ namespace RealtimeApp.SocketIO.Protocol;
 /// <c>{"_placeholder":true,"num":N}</c> and its bytes travel as the N-th Engine.IO binary message after
 /// the packet.
 /// </summary>
-public static class BinaryPlaceholders
+internal static class BinaryPlaceholders
 {
     /// <summary>
     /// True when every placeholder in <paramref name="data"/> names an attachment index below

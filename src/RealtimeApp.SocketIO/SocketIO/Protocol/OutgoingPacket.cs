@@ -6,7 +6,7 @@ namespace RealtimeApp.SocketIO.Protocol;
 /// A Socket.IO packet encoded once into the Engine.IO packets that carry it — the text packet, then one
 /// binary message per attachment — ready to be handed to any number of sessions unchanged.
 /// </summary>
-public sealed class OutgoingPacket
+internal sealed class OutgoingPacket
 {
     private readonly EnginePacket[] _frames;
 

@@ -8,7 +8,7 @@ namespace RealtimeApp.SocketIO.Protocol;
 /// parsed form. For BINARY_* packets the placeholders stay in the JSON; the bytes are in
 /// <see cref="Attachments"/> at the placeholder's <c>num</c>.
 /// </summary>
-public sealed class SocketPacket
+internal sealed class SocketPacket
 {
     /// <summary>The packet type.</summary>
     public required SocketPacketType Type { get; init; }

@@ -11,7 +11,7 @@ namespace RealtimeApp.SocketIO.Protocol;
 /// Decoding applies socket.io-parser 4.2's validation (<c>isPacketValid</c>); any violation is a typed
 /// error, never an exception. Pure: no I/O.
 /// </summary>
-public static class SocketPacketCodec
+internal static class SocketPacketCodec
 {
     /// <summary>socket.io-parser's default <c>maxAttachments</c>.</summary>
     public const int DefaultMaxAttachments = 10;

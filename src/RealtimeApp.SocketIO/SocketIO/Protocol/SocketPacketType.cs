@@ -1,7 +1,7 @@
 namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>Socket.IO protocol v5 packet types (socket.io-protocol v5 "Packet format").</summary>
-public enum SocketPacketType : byte
+internal enum SocketPacketType : byte
 {
     /// <summary>Client: join a namespace (optional auth object). Server: accepted (<c>{"sid":...}</c>).</summary>
     Connect = 0,
@@ -20,7 +20,7 @@ public enum SocketPacketType : byte
 }
 
 /// <summary>Why text could not be read as a Socket.IO packet; each one closes the connection, as Node does.</summary>
-public enum SocketDecodeError
+internal enum SocketDecodeError
 {
     /// <summary>No error.</summary>
     None,

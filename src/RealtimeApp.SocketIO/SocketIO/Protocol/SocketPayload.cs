@@ -15,7 +15,7 @@ namespace RealtimeApp.SocketIO.Protocol;
 /// Multilingual Plane stay as they are, as with JavaScript's JSON.stringify; characters outside it (emoji)
 /// are written as \u surrogate pairs, which JSON.parse reads back to the same string.
 /// </summary>
-public static class SocketPayload
+internal static class SocketPayload
 {
     /// <summary>
     /// camelCase, relaxed escaping: what JavaScript peers expect. Numbers are strict: the web defaults
