@@ -11,7 +11,7 @@ namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 public class ConformanceHostTests
 {
     /// <summary>The JIT host here; <see cref="NativeAotConformanceHostTests"/> runs every test against the NativeAOT one.</summary>
-    protected virtual Task<ConformanceHostProcess> StartHostAsync(params string[] configuration) =>
+    private protected virtual Task<ConformanceHostProcess> StartHostAsync(params string[] configuration) =>
         ConformanceHostProcess.StartAsync(configuration);
 
     [Theory]

@@ -10,7 +10,7 @@ namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 public sealed class NativeAotConformanceHostTests(NativeAotConformanceHost aot, ITestOutputHelper output)
     : ConformanceHostTests, IClassFixture<NativeAotConformanceHost>
 {
-    protected override Task<ConformanceHostProcess> StartHostAsync(params string[] configuration) =>
+    private protected override Task<ConformanceHostProcess> StartHostAsync(params string[] configuration) =>
         ConformanceHostProcess.StartAsync(aot.Executable, configuration);
 
     [Fact]
