@@ -52,7 +52,11 @@ internal sealed partial class SocketIOJsonContext : JsonSerializerContext
     /// <c>System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault</c> feature switch is on; trimmed and
     /// NativeAOT apps turn it off, so the branch (and the reflection) is removed from them.
     /// </summary>
-    public static IJsonTypeInfoResolver DefaultResolver { get; } = CreateDefaultResolver();
+    // Made on first use, not by a static initializer: the generated half of this class sets Default in its own
+    // initializer, and C# does not order initializers across partial files (NativeAOT ran ours first: null).
+    public static IJsonTypeInfoResolver DefaultResolver => s_defaultResolver ??= CreateDefaultResolver();
+
+    private static IJsonTypeInfoResolver? s_defaultResolver;
 
     private static IJsonTypeInfoResolver CreateDefaultResolver()
     {
