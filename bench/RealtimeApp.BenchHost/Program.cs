@@ -40,7 +40,7 @@ io.Sockets.OnConnection(socket =>
         var rooms = new string[e.Arguments.Count];
         for (var i = 0; i < rooms.Length; i++)
         {
-            rooms[i] = e[i].GetString() ?? "";
+            rooms[i] = e.Arguments[i].GetString() ?? "";
         }
         socket.Join(rooms);
         e.Ack?.Send(rooms.Length);
