@@ -20,6 +20,8 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install
 command -v chromium >/dev/null 2>&1 || apt_install chromium chromium-driver
 # The Redis adapter tests start their own redis-server (Debian package) on a free loopback port.
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+# NativeAOT publish of the conformance host (NativeAotConformanceHostTests): the native linker and zlib.
+command -v clang >/dev/null 2>&1 && [ -e /usr/include/zlib.h ] || apt_install clang zlib1g-dev
 # The app's cluster test starts its own PostgreSQL (Debian package; its programs live off PATH).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || apt_install postgresql
 # ... and an nginx with the shipped deploy/nginx.conf.template in front of two app nodes.

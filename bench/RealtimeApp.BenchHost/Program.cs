@@ -23,24 +23,24 @@ var io = app.Services.GetRequiredService<SocketIOServer>();
 io.Sockets.OnConnection(socket =>
 {
     // echo: ack with the arguments received.
-    socket.On("echo", e => e.Ack?.Send(e.Arguments()));
+    socket.On("echo", e => e.Ack?.Send(e.Arguments.ToArray()));
     // bcast: broadcast the payload to the namespace, then ack.
     socket.On("bcast", e =>
     {
-        io.Emit("b", e.Arguments());
+        io.Emit("b", e.Arguments.ToArray());
         e.Ack?.Send();
     });
     // stamp: broadcast a payload carrying the sender's timestamp.
-    socket.On("stamp", e => io.Emit("s", e.Arguments()));
+    socket.On("stamp", e => io.Emit("s", e.Arguments.ToArray()));
 
     // The soak scenario's handlers (rooms, server-side acks and room broadcasts churn with the connections).
     // join: joins the rooms named by the arguments, acks with how many were named.
     socket.On("join", e =>
     {
-        var rooms = new string[e.Count];
+        var rooms = new string[e.Arguments.Count];
         for (var i = 0; i < rooms.Length; i++)
         {
-            rooms[i] = e[i].GetString() ?? "";
+            rooms[i] = e.Arguments[i].GetString() ?? "";
         }
         socket.Join(rooms);
         e.Ack?.Send(rooms.Length);
@@ -64,7 +64,7 @@ io.Sockets.OnConnection(socket =>
     // roomcast: sends "r" with the payload (argument 1) to the other members of the room (argument 0), then acks.
     socket.On("roomcast", e =>
     {
-        socket.To(e[0].GetString() ?? "").Emit("r", e.Count > 1 ? e[1] : null);
+        socket.To(e.Arguments[0].GetString() ?? "").Emit("r", e.Arguments.Count > 1 ? e.Arguments[1] : null);
         e.Ack?.Send();
     });
 });

@@ -12,8 +12,12 @@
 //   dotnet run --project tests/RealtimeApp.ConformanceHost                 (http://localhost:3000)
 //   dotnet run --project tests/RealtimeApp.ConformanceHost --urls http://127.0.0.1:0
 //   dotnet run --project tests/RealtimeApp.ConformanceHost --SocketIO:AllowEIO3=true
+//
+// NativeAOT-clean (the tests also run it published with PublishAot=true): every payload goes through source-generated
+// metadata or is forwarded as received.
 using RealtimeApp.SocketIO.EngineIO.Protocol;
-using RealtimeApp.SocketIO.Hosting;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using RealtimeApp.SocketIO;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -43,9 +47,9 @@ foreach (var ns in new[] { io.Of("/"), io.Of("/custom") })
 {
     ns.OnConnection(socket =>
     {
-        socket.Emit("auth", socket.Handshake.Auth);
-        socket.On("message", e => socket.Emit("message-back", e.Arguments()));
-        socket.On("message-with-ack", e => e.Ack?.Send(e.Arguments()));
+        socket.Emit("auth", socket.Handshake.Auth, ConformanceJson.Default.JsonElement);
+        socket.On("message", e => socket.Emit("message-back", e.Arguments));    // forwarded as received, binary included
+        socket.On("message-with-ack", e => e.Ack?.Send(e.Arguments));
     });
 }
 
@@ -62,3 +66,7 @@ app.MapEngineIO("/engine.io", engine => engine.OnMessage((session, message) => s
         options.MaxHttpBufferSize = 1_000_000;
     });
 app.Run();
+
+/// <summary>The host's JSON metadata, generated at build time (no reflection, so NativeAOT needs nothing more).</summary>
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ConformanceJson : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
@@ -26,10 +27,27 @@ public static class CheckedConfigurationBinding
     // Options instance → where it was bound from and what did not convert, for its validator to report.
     private static readonly ConditionalWeakTable<object, Binding> Bindings = new();
 
-    /// <summary>As <c>BindConfiguration(section)</c>, but values that do not convert become validation failures.</summary>
-    public static OptionsBuilder<T> BindConfigurationChecked<T>(this OptionsBuilder<T> builder, string section) where T : class
+    /// <summary>
+    /// As <c>BindConfiguration(section)</c>, but values that do not convert become validation failures. Binds by
+    /// reflection, as <c>BindConfiguration</c> does: in trimmed or NativeAOT apps bind with the configuration
+    /// binding source generator instead.
+    /// </summary>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public static OptionsBuilder<T> BindConfigurationChecked<T>(this OptionsBuilder<T> builder, string section) where T : class =>
+        // A method group, not a call: the binding source generator leaves it alone (this is the reflection binder on purpose).
+        builder.BindConfigurationChecked<T>(section, (Action<IConfiguration, object?>)ConfigurationBinder.Bind);
+
+    /// <summary>
+    /// As <see cref="BindConfigurationChecked{T}(OptionsBuilder{T}, string)"/>, binding with <paramref name="bind"/>
+    /// (write it as <c>(c, o) =&gt; c.Bind(o)</c> with the configuration binding source generator on, and it is
+    /// trim- and AOT-safe). Where reflection is available, values that do not convert are each reported as a
+    /// validation failure line; in NativeAOT the binder's own error is (one line, the first such value).
+    /// </summary>
+    public static OptionsBuilder<T> BindConfigurationChecked<T>(this OptionsBuilder<T> builder, string section,
+        Action<IConfiguration, T> bind) where T : class
     {
-        builder.Configure<IConfiguration>((options, configuration) => Bind(options, configuration.GetSection(section)));
+        builder.Configure<IConfiguration>((options, configuration) => Bind(options, configuration.GetSection(section), bind));
         builder.Services.AddSingleton<IOptionsChangeTokenSource<T>>(services =>
             new ConfigurationChangeTokenSource<T>(builder.Name, services.GetRequiredService<IConfiguration>()));
         return builder;
@@ -39,7 +57,8 @@ public static class CheckedConfigurationBinding
     /// Registers <typeparamref name="TValidator"/> for <typeparamref name="T"/> (once, however often this is
     /// called) and validates <typeparamref name="T"/> when the host starts, before any server binds.
     /// </summary>
-    public static IServiceCollection AddSettingsValidator<T, TValidator>(this IServiceCollection services)
+    public static IServiceCollection AddSettingsValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this IServiceCollection services)
         where T : class
         where TValidator : class, IValidateOptions<T>
     {
@@ -51,18 +70,23 @@ public static class CheckedConfigurationBinding
     internal static (string? Section, IReadOnlyList<string> Lines) BindingOf(object options) =>
         Bindings.TryGetValue(options, out var binding) ? (binding.Section, binding.Lines) : (null, []);
 
-    private static void Bind(object options, IConfigurationSection section)
+    private const string ReflectionMessage =
+        "Binds options by reflection (ConfigurationBinder.Bind). Use the overload taking a bind delegate with the configuration binding source generator.";
+
+    // The conversion check reads option types by reflection (their properties, TypeDescriptor converters), so it
+    // runs only where there is dynamic code (not in NativeAOT: there the binder's own error is the one line). In a
+    // trimmed JIT app it degrades safely: a property the trimmer removed is not found, so its key is not checked
+    // here, and the binder (generated or not) still binds or reports it.
+    [FeatureGuard(typeof(RequiresDynamicCodeAttribute))]
+    internal static bool ReflectionChecks => System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
+
+    private static void Bind<T>(T options, IConfigurationSection section, Action<IConfiguration, T> bind) where T : class
     {
         var lines = new List<string>();
         var failed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+        if (ReflectionChecks)
         {
-            if (value is not null && key.Length > 0 && TargetType(options.GetType(), key.Split(':')) is { } type
-                && !Converts(type, value))
-            {
-                failed.Add(key);
-                lines.Add($"{section.Path}:{key} = \"{value}\": {Expected(type)}");
-            }
+            FindUnconvertibleWhereReflectionWorks(options.GetType(), section, lines, failed);
         }
         Bindings.AddOrUpdate(options, new Binding(section.Path, lines));
 
@@ -74,7 +98,7 @@ public static class CheckedConfigurationBinding
         }
         try
         {
-            source.Bind(options);
+            bind(source, options);
         }
         catch (InvalidOperationException ex)
         {
@@ -83,8 +107,30 @@ public static class CheckedConfigurationBinding
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Degrades safely when trimmed: see ReflectionChecks.")]
+    [RequiresDynamicCode(ReflectionMessage)]
+    private static void FindUnconvertibleWhereReflectionWorks(Type optionsType, IConfigurationSection section, List<string> lines, HashSet<string> failed) =>
+        FindUnconvertible(optionsType, section, lines, failed);
+
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    private static void FindUnconvertible(Type optionsType, IConfigurationSection section, List<string> lines, HashSet<string> failed)
+    {
+        foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+        {
+            if (value is not null && key.Length > 0 && TargetType(optionsType, key.Split(':')) is { } type
+                && !Converts(type, value))
+            {
+                failed.Add(key);
+                lines.Add($"{section.Path}:{key} = \"{value}\": {Expected(type)}");
+            }
+        }
+    }
+
     // The type a leaf key binds to (following properties, array and list indexes), or null when the binder
     // would ignore the key (no such property) or the type is not converted from a string.
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     private static Type? TargetType(Type type, string[] path)
     {
         foreach (var segment in path)
@@ -113,16 +159,22 @@ public static class CheckedConfigurationBinding
         return IsScalar(Nullable.GetUnderlyingType(type) ?? type) ? type : null;
     }
 
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     private static Type? ElementType(Type type) =>
         type.IsArray ? type.GetElementType()
         : type.IsGenericType && type.GetGenericArguments() is [var element]
           && typeof(IEnumerable<>).MakeGenericType(element).IsAssignableFrom(type) ? element
         : null;
 
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     private static bool IsScalar(Type type) =>
         type == typeof(string) || type == typeof(object) || TypeDescriptor.GetConverter(type).CanConvertFrom(typeof(string));
 
     // What ConfigurationBinder.TryConvertValue does: empty is null for a nullable, else the type's converter.
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     private static bool Converts(Type type, string value)
     {
         if (Nullable.GetUnderlyingType(type) is { } underlying)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -146,11 +147,17 @@ public sealed class SettingProblems
         return quoted == formatted || raw == formatted ? quoted : $"{quoted} ({formatted})";
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only with dynamic code (ReflectionChecks); a converter of a bound value's type exists, the binder used it.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As above.")]
     private static bool ConvertsTo(string raw, object? value)
     {
         if (value is null || value is string)
         {
             return Equals(raw, value) || (value is null && raw.Length == 0);
+        }
+        if (!CheckedConfigurationBinding.ReflectionChecks)
+        {
+            return raw == value.ToString(); // no type converters without reflection: the raw text only when it reads the same
         }
         try
         {

@@ -5,7 +5,7 @@ namespace RealtimeApp.SocketIO.Hosting;
 
 /// <summary>
 /// Base of the options validators: reports the values that did not convert while binding
-/// (<see cref="CheckedConfigurationBinding.BindConfigurationChecked{T}"/>), then the rules of
+/// (<c>CheckedConfigurationBinding.BindConfigurationChecked</c>), then the rules of
 /// <see cref="Check"/>, each problem one line (see <see cref="SettingProblems"/>). Register one with
 /// <see cref="CheckedConfigurationBinding.AddSettingsValidator{T, TValidator}"/> so a bad value stops the host
 /// before it binds a socket; <c>ValidateOnStart</c> gathers the failures of every options type into one throw.

@@ -23,8 +23,8 @@ public static class SocketIOServiceCollectionExtensions
     {
         // Validated when the host starts (before Kestrel binds): a bad value stops the app with one line per
         // problem naming the key, instead of failing every session later. See SocketIOOptionsValidator.
-        services.AddOptions<SocketIOOptions>().BindConfigurationChecked(ConfigurationSection);
-        services.AddOptions<EngineIOOptions>().BindConfigurationChecked(ConfigurationSection);
+        services.AddOptions<SocketIOOptions>().BindConfigurationChecked(ConfigurationSection, static (c, o) => c.Bind(o));
+        services.AddOptions<EngineIOOptions>().BindConfigurationChecked(ConfigurationSection, static (c, o) => c.Bind(o));
         services.AddSettingsValidator<SocketIOOptions, SocketIOOptionsValidator>();
         if (configure is not null)
         {

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.Adapters;
 using RealtimeApp.SocketIO.Protocol;
@@ -44,11 +45,27 @@ public sealed class BroadcastOperator
     /// <summary>This node only (matters once a cluster adapter is used).</summary>
     public BroadcastOperator Local => new(_ns, _options with { Local = true }, _timeout);
 
-    /// <summary>How long <see cref="EmitWithAckAsync"/> waits for every client's ack.</summary>
+    /// <summary>How long <c>EmitWithAckAsync</c> waits for every client's ack.</summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new(_ns, _options, timeout);
 
-    /// <summary>Sends the event to every target; returns how many sockets it was handed to.</summary>
-    public int Emit(string eventName, params object?[] args)
+    /// <summary>Sends the event, with no arguments, to every target; returns how many sockets it was handed to.</summary>
+    public int Emit(string eventName) => Emit(eventName, new NoArguments());
+
+    /// <summary>Sends the event with <paramref name="arg"/>, written with <paramref name="typeInfo"/>, to every target.</summary>
+    /// <returns>How many sockets it was handed to.</returns>
+    public int Emit<T>(string eventName, T arg, JsonTypeInfo<T> typeInfo) => Emit(eventName, new TypedArgument<T>(arg, typeInfo));
+
+    /// <summary>Sends the event with arguments as a client sent them (binary included) to every target.</summary>
+    /// <returns>How many sockets it was handed to.</returns>
+    public int Emit(string eventName, SocketArguments args) => Emit(eventName, new ReceivedArguments(args));
+
+    /// <summary>Sends the event to every target, each argument serialized as its runtime type; returns how many sockets it was handed to.</summary>
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public int Emit(string eventName, params object?[] args) =>
+        Emit(eventName, new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)));
+
+    private int Emit<TArgs>(string eventName, scoped TArgs args) where TArgs : IPayloadArguments, allows ref struct
     {
         ReservedEvents.Check(eventName);
         if (!SocketIOTracing.IsEnabled)
@@ -75,23 +92,51 @@ public sealed class BroadcastOperator
     /// every reached client answered.
     /// </summary>
     /// <exception cref="BroadcastAckTimeoutException">Not every client answered in time; carries the answers that came.</exception>
-    public async Task<SocketArguments[]> EmitWithAckAsync(string eventName, params object?[] args)
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public Task<SocketArguments[]> EmitWithAckAsync(string eventName, params object?[] args) =>
+        EmitWithAck(eventName, new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)));
+
+    /// <summary>
+    /// As <see cref="EmitWithAckAsync(string, object?[])"/> with one argument written with <paramref name="typeInfo"/>
+    /// (trim- and AOT-safe); read each answer with <c>answer.Get(0, answerTypeInfo)</c>.
+    /// </summary>
+    /// <exception cref="BroadcastAckTimeoutException">Not every client answered in time; carries the answers that came.</exception>
+    public Task<SocketArguments[]> EmitWithAckAsync<T>(string eventName, T arg, JsonTypeInfo<T> typeInfo) =>
+        EmitWithAck(eventName, new TypedArgument<T>(arg, typeInfo));
+
+    // Both packets are encoded here, before the first await (the arguments may live on the stack); a refusal
+    // (reserved name, unserializable argument) still comes through the task, as from an async method.
+    private Task<SocketArguments[]> EmitWithAck<TArgs>(string eventName, scoped TArgs args)
+        where TArgs : IPayloadArguments, allows ref struct
     {
-        ReservedEvents.Check(eventName);
+        try
+        {
+            ReservedEvents.Check(eventName);
+            // The other nodes give each client an ack id of their own, so theirs goes without one.
+            var remote = _options.Local ? null : OutgoingPacket.Event(_ns.Name, eventName, args);
+            var id = _ns.NextAckId();
+            return EmitWithAckAsync(eventName, remote, id, OutgoingPacket.Event(_ns.Name, eventName, args, id));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<SocketArguments[]>(ex);
+        }
+    }
+
+    private async Task<SocketArguments[]> EmitWithAckAsync(string eventName, OutgoingPacket? remote, long id, OutgoingPacket packet)
+    {
         using var activity = SocketIOTracing.IsEnabled
             ? SocketIOTracing.StartBroadcast(_ns.Name, eventName, _options.Rooms, _options.Except)
             : null;
         var timeout = _timeout ?? _ns.Server.Options.DefaultAckTimeout;
         var collector = new BroadcastAckCollector();
-        if (!_options.Local)
+        if (remote is not null)
         {
-            // The other nodes give each client an ack id of their own, so theirs goes without one.
-            _ns.Adapter.BroadcastWithRemoteAcks(new EncodedPacket(OutgoingPacket.Event(_ns.Name, eventName, args)), _options, timeout,
+            _ns.Adapter.BroadcastWithRemoteAcks(new EncodedPacket(remote), _options, timeout,
                 collector.OnClientCount, answer => collector.OnAck(answer.ToArguments(_ns.Name)));
         }
 
-        var id = _ns.NextAckId();
-        var packet = OutgoingPacket.Event(_ns.Name, eventName, args, id);
         var targets = FetchSockets();
         foreach (var socket in targets)
         {
@@ -158,8 +203,7 @@ public sealed class BroadcastOperator
     /// <exception cref="TimeoutException">A node did not answer within the adapter's request timeout.</exception>
     public async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync()
     {
-        var local = FetchSockets().Select(s => new RemoteSocket(_ns, s.Id, s.Rooms,
-            JsonSerializer.SerializeToElement(s.Data, SocketPayload.DefaultOptions), s.Handshake.ToJson(), s)).ToList();
+        var local = FetchSockets().Select(s => new RemoteSocket(_ns, s.Id, s.Rooms, s.DataToJson(), s.Handshake.ToJson(), s)).ToList();
         if (_options.Local)
         {
             return local;

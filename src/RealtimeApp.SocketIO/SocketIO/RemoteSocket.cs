@@ -37,7 +37,16 @@ public sealed class RemoteSocket
     /// <summary>The socket itself when it is connected to this node; null for one on another node.</summary>
     public SocketContext? Local { get; }
 
-    /// <summary>Sends it an event (through its own room, so it works across nodes).</summary>
+    /// <summary>Sends an event, with no arguments, to it (through its own room, so it works across nodes).</summary>
+    public void Emit(string eventName) => _ns.To(Id).Emit(eventName);
+
+    /// <summary>Sends an event with <paramref name="arg"/>, written with <paramref name="typeInfo"/> (trim- and AOT-safe), to it (through its own room, so it works across nodes).</summary>
+    public void Emit<T>(string eventName, T arg, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        _ns.To(Id).Emit(eventName, arg, typeInfo);
+
+    /// <summary>Sends an event, each argument serialized as its runtime type, to it (through its own room, so it works across nodes).</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Protocol.SocketPayload.ReflectionMessage)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Protocol.SocketPayload.ReflectionMessage)]
     public void Emit(string eventName, params object?[] args) => _ns.To(Id).Emit(eventName, args);
 
     /// <summary>Makes it join <paramref name="rooms"/>.</summary>

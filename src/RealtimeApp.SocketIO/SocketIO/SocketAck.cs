@@ -1,10 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// The acknowledgement a client asked for with its event. Like Node's ack callback, only the first
-/// <see cref="Send"/> goes out; later calls are ignored.
+/// <c>Send</c> goes out; later calls are ignored.
 /// </summary>
 public sealed class SocketAck
 {
@@ -21,9 +23,33 @@ public sealed class SocketAck
     /// <summary>True once the answer has been sent.</summary>
     public bool IsSent => _sent != 0;
 
-    /// <summary>Answers the event with <paramref name="args"/> (binary values become attachments).</summary>
+    /// <summary>Answers the event with no arguments.</summary>
     /// <returns>False when an answer was already sent.</returns>
-    public bool Send(params object?[] args)
+    public bool Send() => Send(new NoArguments());
+
+    /// <summary>
+    /// Answers the event with <paramref name="arg"/>, written with <paramref name="typeInfo"/> (from the app's
+    /// <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>; binary values become attachments).
+    /// </summary>
+    /// <returns>False when an answer was already sent.</returns>
+    public bool Send<T>(T arg, JsonTypeInfo<T> typeInfo) => Send(new TypedArgument<T>(arg, typeInfo));
+
+    /// <summary>Answers the event with arguments as a client sent them (binary included), unchanged.</summary>
+    /// <returns>False when an answer was already sent.</returns>
+    public bool Send(SocketArguments args) => Send(new ReceivedArguments(args));
+
+    /// <summary>Answers the event with <paramref name="args"/>, each serialized as its runtime type (binary values become attachments).</summary>
+    /// <returns>False when an answer was already sent.</returns>
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public bool Send(params object?[] args) =>
+        Send(new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)));
+
+    /// <summary>The library's own refusal: <c>{"ok":false,"error":{"code":…,"message":…}}</c>.</summary>
+    internal bool SendError(string code, string message) =>
+        Send(new AckError(new AckErrorDetail(code, message)), SocketIOJsonContext.Payload.AckError);
+
+    private bool Send<TArgs>(TArgs args) where TArgs : IPayloadArguments, allows ref struct
     {
         if (Interlocked.Exchange(ref _sent, 1) != 0)
         {

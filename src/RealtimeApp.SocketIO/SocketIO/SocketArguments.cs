@@ -1,6 +1,8 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO;
@@ -34,11 +36,40 @@ public sealed class SocketArguments : IReadOnlyList<JsonElement>
     public ReadOnlyMemory<byte>? GetBytes(int index) =>
         BinaryPlaceholders.TryGetIndex(this[index], out var num) && num >= 0 && num < Attachments.Count ? Attachments[num] : null;
 
-    /// <summary>Argument <paramref name="index"/> deserialized as <typeparamref name="T"/> (camelCase JSON).</summary>
+    /// <summary>
+    /// Argument <paramref name="index"/> deserialized with <paramref name="typeInfo"/> (from the app's
+    /// <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>: trim- and NativeAOT-safe). A <c>byte[]</c>
+    /// (or <c>ReadOnlyMemory&lt;byte&gt;</c>) anywhere in <typeparamref name="T"/> binds the bytes of the attachment
+    /// the client sent there.
+    /// </summary>
     /// <exception cref="JsonException">The argument is missing or does not fit <typeparamref name="T"/>.</exception>
-    public T? Get<T>(int index = 0) => index < Count
-        ? this[index].Deserialize<T>(SocketPayload.DefaultOptions)
-        : throw new JsonException($"there is no argument {index}");
+    public T? Get<T>(int index, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        if ((uint)index >= (uint)Count)
+        {
+            throw new JsonException($"there is no argument {index}");
+        }
+        var value = this[index];
+        // Binary arguments are placeholder objects in the JSON: put their bytes back (as base64 leaves, which
+        // System.Text.Json reads into byte[]) before binding. Text-only packets skip this and read the JSON as is.
+        return Attachments.Count > 0 && BinaryPlaceholders.Contains(value)
+            ? SocketPayload.Rehydrate(value, Attachments).Deserialize(typeInfo)
+            : value.Deserialize(typeInfo);
+    }
+
+    /// <summary>
+    /// Argument <paramref name="index"/> deserialized as <typeparamref name="T"/> (camelCase JSON), with metadata
+    /// made by reflection. In trimmed or NativeAOT apps use <see cref="Get{T}(int, JsonTypeInfo{T})"/>.
+    /// </summary>
+    /// <exception cref="JsonException">The argument is missing or does not fit <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
+    public T? Get<T>(int index = 0) => Get(index, (JsonTypeInfo<T>)SocketPayload.DefaultOptions.GetTypeInfo(typeof(T)));
+
+    internal const string ReflectionMessage =
+        "Binding T by reflection may need members the trimmer removed, or code NativeAOT cannot make. "
+        + "Use Get<T>(index, JsonTypeInfo<T>) with a JsonSerializerContext.";
 
     /// <summary>
     /// The arguments ready to be emitted again unchanged: JSON as received, binary as <c>byte[]</c> (so an

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.Protocol;
 
@@ -21,22 +23,58 @@ public sealed partial class SocketContext
     /// <c>socket.timeout(ms).emitWithAck</c>); resolves with the ack's arguments (binary ones included).
     /// </summary>
     /// <exception cref="TimeoutException">"operation has timed out" when no ack came in time.</exception>
-    public async Task<SocketArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public Task<SocketArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        TryReserveAckId(eventName, out var id, out var refused)
+            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, args, id), timeout, cancellationToken)
+            : refused;
+
+    /// <summary>
+    /// As <see cref="EmitWithAckAsync(string, object?[], TimeSpan?, CancellationToken)"/> with one argument written with
+    /// <paramref name="typeInfo"/> (trim- and AOT-safe); read the answer with <c>result.Get(0, answerTypeInfo)</c>.
+    /// </summary>
+    /// <exception cref="TimeoutException">"operation has timed out" when no ack came in time.</exception>
+    public Task<SocketArguments> EmitWithAckAsync<T>(string eventName, T arg, JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        TryReserveAckId(eventName, out var id, out var refused)
+            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, arg, typeInfo, id), timeout, cancellationToken)
+            : refused;
+
+    // The ack id is part of the packet, so it is taken before the packet is encoded; a reserved name or the
+    // pending-ack limit refuses first (costing no id, no encoding) and, as before, through the returned task.
+    private bool TryReserveAckId(string eventName, out long id, out Task<SocketArguments> refused)
     {
-        ReservedEvents.Check(eventName);
-        if (Namespace.Server.Options.MaxPendingAcksPerSocket is { } max && PendingAcks.Count >= max)
+        id = 0;
+        refused = null!;
+        try
         {
-            Namespace.Server.CountLimitHit();
-            throw new SocketIOLimitExceededException(nameof(SocketIOOptions.MaxPendingAcksPerSocket), $"too many pending acks ({max})");
+            ReservedEvents.Check(eventName);
+            if (Namespace.Server.Options.MaxPendingAcksPerSocket is { } max && PendingAcks.Count >= max)
+            {
+                Namespace.Server.CountLimitHit();
+                throw new SocketIOLimitExceededException(nameof(SocketIOOptions.MaxPendingAcksPerSocket), $"too many pending acks ({max})");
+            }
         }
+        catch (Exception ex)
+        {
+            refused = Task.FromException<SocketArguments>(ex);
+            return false;
+        }
+        id = Namespace.NextAckId();
+        return true;
+    }
+
+    private async Task<SocketArguments> EmitWithAckAsync(string eventName, long id, OutgoingPacket packet, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
         using var activity = SocketIOTracing.IsEnabled ? SocketIOTracing.StartAckOut(Namespace.Name, eventName, Id) : null;
-        var id = Namespace.NextAckId();
         var answer = new TaskCompletionSource<SocketArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
         PendingAcks[id] = packet => answer.TrySetResult(new SocketArguments(packet, offset: 0));
         try
         {
-            Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args, id), volatileSend: false);
+            Deliver(packet, volatileSend: false);
             var result = await answer.Task.WaitAsync(timeout ?? Namespace.Server.Options.DefaultAckTimeout,
                 Namespace.Server.Time, cancellationToken);
             SocketIOTracing.AckOutcome(activity, "answered");

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using RealtimeApp.SocketIO.Protocol;
 
@@ -8,15 +10,15 @@ namespace RealtimeApp.SocketIO;
 public sealed partial class SocketContext
 {
     private readonly Lock _handlersGate = new();
-    private Dictionary<string, Func<SocketEventArgs, Task>[]> _handlers = new(StringComparer.Ordinal);
-    private Func<SocketEventArgs, Task>[] _anyHandlers = [];
+    private Dictionary<string, Func<SocketEvent, Task>[]> _handlers = new(StringComparer.Ordinal);
+    private Func<SocketEvent, Task>[] _anyHandlers = [];
 
     /// <summary>Listens to <paramref name="eventName"/>.</summary>
-    public SocketContext On(string eventName, Func<SocketEventArgs, Task> handler)
+    public SocketContext On(string eventName, Func<SocketEvent, Task> handler)
     {
         lock (_handlersGate)
         {
-            var copy = new Dictionary<string, Func<SocketEventArgs, Task>[]>(_handlers, StringComparer.Ordinal);
+            var copy = new Dictionary<string, Func<SocketEvent, Task>[]>(_handlers, StringComparer.Ordinal);
             copy[eventName] = copy.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
             _handlers = copy;
         }
@@ -24,44 +26,73 @@ public sealed partial class SocketContext
     }
 
     /// <summary>Listens to <paramref name="eventName"/> with a synchronous handler.</summary>
-    public SocketContext On(string eventName, Action<SocketEventArgs> handler) =>
+    public SocketContext On(string eventName, Action<SocketEvent> handler) =>
         On(eventName, e => { handler(e); return Task.CompletedTask; });
 
     /// <summary>
-    /// Listens to <paramref name="eventName"/>, binding its first argument to <typeparamref name="T"/>
-    /// (camelCase JSON). When it does not bind, the handler is not called and, if the client asked for an
+    /// Listens to <paramref name="eventName"/>, binding its first argument to <typeparamref name="T"/> with
+    /// <paramref name="typeInfo"/> (from the app's <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>:
+    /// trim- and NativeAOT-safe). When it does not bind, the handler is not called and, if the client asked for an
     /// ack, it is answered <c>{"ok":false,"error":{"code":"invalid_payload","message":…}}</c>.
     /// </summary>
-    public SocketContext On<T>(string eventName, Func<T, SocketAck?, Task> handler) =>
-        On<T>(eventName, (data, e) => handler(data, e.Ack));
+    public SocketContext On<T>(string eventName, JsonTypeInfo<T> typeInfo, Func<T, SocketAck?, Task> handler) =>
+        OnBound(eventName, typeInfo, (data, e) => handler(data, e.Ack));
 
     /// <summary>
-    /// As <see cref="On{T}(string, Func{T, SocketAck, Task})"/>, with <typeparamref name="TService"/> resolved
-    /// from the event's own DI scope (disposed when the handler finishes).
+    /// As <see cref="On{T}(string, JsonTypeInfo{T}, Func{T, SocketAck, Task})"/>, with <typeparamref name="TService"/>
+    /// resolved from the event's own DI scope (disposed when the handler finishes).
     /// </summary>
+    public SocketContext On<T, TService>(string eventName, JsonTypeInfo<T> typeInfo, Func<T, TService, SocketAck?, Task> handler)
+        where TService : notnull =>
+        OnBound(eventName, typeInfo, (data, e) => handler(data, e.Services.GetRequiredService<TService>(), e.Ack));
+
+    /// <summary>
+    /// As <see cref="On{T}(string, JsonTypeInfo{T}, Func{T, SocketAck, Task})"/>, binding <typeparamref name="T"/>
+    /// by reflection (camelCase JSON). In trimmed or NativeAOT apps pass a <c>JsonTypeInfo&lt;T&gt;</c>.
+    /// </summary>
+    [RequiresUnreferencedCode(SocketArguments.ReflectionMessage)]
+    [RequiresDynamicCode(SocketArguments.ReflectionMessage)]
+    public SocketContext On<T>(string eventName, Func<T, SocketAck?, Task> handler) =>
+        On(eventName, ReflectedTypeInfo<T>(), handler);
+
+    /// <summary>
+    /// As <see cref="On{T, TService}(string, JsonTypeInfo{T}, Func{T, TService, SocketAck, Task})"/>, binding
+    /// <typeparamref name="T"/> by reflection. In trimmed or NativeAOT apps pass a <c>JsonTypeInfo&lt;T&gt;</c>.
+    /// </summary>
+    [RequiresUnreferencedCode(SocketArguments.ReflectionMessage)]
+    [RequiresDynamicCode(SocketArguments.ReflectionMessage)]
     public SocketContext On<T, TService>(string eventName, Func<T, TService, SocketAck?, Task> handler)
         where TService : notnull =>
-        On<T>(eventName, (data, e) => handler(data, e.Services.GetRequiredService<TService>(), e.Ack));
+        On(eventName, ReflectedTypeInfo<T>(), handler);
 
-    private SocketContext On<T>(string eventName, Func<T, SocketEventArgs, Task> handler) => On(eventName, e =>
+    [RequiresUnreferencedCode(SocketArguments.ReflectionMessage)]
+    [RequiresDynamicCode(SocketArguments.ReflectionMessage)]
+    private static JsonTypeInfo<T> ReflectedTypeInfo<T>() =>
+        (JsonTypeInfo<T>)SocketPayload.DefaultOptions.GetTypeInfo(typeof(T));
+
+    private SocketContext OnBound<T>(string eventName, JsonTypeInfo<T> typeInfo, Func<T, SocketEvent, Task> handler)
     {
-        T? data;
-        try
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return On(eventName, e =>
         {
-            data = e.Get<T>(0);
-        }
-        catch (JsonException ex)
-        {
-            e.Ack?.Send(new { ok = false, error = new { code = "invalid_payload", message = ex.Message } });
-            return Task.CompletedTask;
-        }
-        if (data is null)
-        {
-            e.Ack?.Send(new { ok = false, error = new { code = "invalid_payload", message = "payload is null" } });
-            return Task.CompletedTask;
-        }
-        return handler(data, e);
-    });
+            T? data;
+            try
+            {
+                data = e.Arguments.Get(0, typeInfo);
+            }
+            catch (JsonException ex)
+            {
+                e.Ack?.SendError("invalid_payload", ex.Message);
+                return Task.CompletedTask;
+            }
+            if (data is null)
+            {
+                e.Ack?.SendError("invalid_payload", "payload is null");
+                return Task.CompletedTask;
+            }
+            return handler(data, e);
+        });
+    }
 
     // An event that will not reach any handler: dropped, and its ack (if asked) carries the reason in the
     // same shape as the typed handlers' invalid_payload answers.
@@ -69,12 +100,14 @@ public sealed partial class SocketContext
     {
         if (packet.AckId is { } id)
         {
-            Deliver(OutgoingPacket.Ack(Namespace.Name, id, [new { ok = false, error = new { code, message } }]), volatileSend: false);
+            Deliver(OutgoingPacket.Ack(Namespace.Name, id,
+                new TypedArgument<AckError>(new AckError(new AckErrorDetail(code, message)), SocketIOJsonContext.Payload.AckError)),
+                volatileSend: false);
         }
     }
 
     /// <summary>Listens to every event (Node's <c>socket.onAny</c>), before the named listeners.</summary>
-    public SocketContext OnAny(Func<SocketEventArgs, Task> handler)
+    public SocketContext OnAny(Func<SocketEvent, Task> handler)
     {
         lock (_handlersGate)
         {
@@ -101,13 +134,13 @@ public sealed partial class SocketContext
             Refuse(packet, "rate_limited", "rate limited");
             return;
         }
-        SocketEventArgs args;
-        Func<SocketEventArgs, Task>[]? named;
+        SocketEvent args;
+        Func<SocketEvent, Task>[]? named;
         try
         {
             var first = packet.Data!.Value[0];
             var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
-            args = new SocketEventArgs(this, packet, name);
+            args = new SocketEvent(this, packet, name);
             _handlers.TryGetValue(name, out named);
         }
         catch

@@ -67,13 +67,23 @@ public sealed partial class SocketContext
     /// <summary>How the client connected: headers, query, address, time, URL and the CONNECT auth payload.</summary>
     public SocketHandshake Handshake { get; }
 
-    /// <summary>Per-socket application state (Node's <c>socket.data</c>).</summary>
+    /// <summary>
+    /// Per-socket application state (Node's <c>socket.data</c>). <c>FetchSocketsAsync</c> (and a cluster adapter)
+    /// sends it as JSON, each value as its runtime type: in trimmed or NativeAOT apps keep the values to strings,
+    /// numbers, booleans, <c>string[]</c>, <c>JsonElement</c> or <c>JsonNode</c> (the library's own metadata covers them).
+    /// </summary>
     public IDictionary<string, object?> Data =>
         Volatile.Read(ref _data)
         ?? Interlocked.CompareExchange(ref _data, new ConcurrentDictionary<string, object?>(), null)
         ?? _data!;
 
     private ConcurrentDictionary<string, object?>? _data; // created on first use: most sockets keep no data
+
+    /// <summary><see cref="Data"/> as JSON (<c>{}</c> when there is none), through the payload options' resolver.</summary>
+    internal System.Text.Json.JsonElement DataToJson() => System.Text.Json.JsonSerializer.SerializeToElement<IDictionary<string, object?>>(
+        (IDictionary<string, object?>?)_data ?? new Dictionary<string, object?>(),
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<IDictionary<string, object?>>)
+            Protocol.SocketPayload.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     /// <summary>True from the CONNECT reply until the socket disconnects.</summary>
     public bool Connected => _connected == 1;
@@ -113,21 +123,6 @@ public sealed partial class SocketContext
 
     /// <summary>Leaves <paramref name="room"/>.</summary>
     public void Leave(string room) => Namespace.Adapter.Delete(Id, room);
-
-    /// <summary>Sends event <paramref name="eventName"/> to this client.</summary>
-    /// <exception cref="ArgumentException">A reserved event name (connect, disconnect, …).</exception>
-    public void Emit(string eventName, params object?[] args)
-    {
-        ReservedEvents.Check(eventName);
-        if (Namespace.StoresPackets)
-        {
-            // Through the adapter to the socket's own room, so it is stored and reaches the client even if it
-            // is between connections right now (Node does the same with recovery on).
-            Namespace.Adapter.Broadcast(Namespace.EventPacket(eventName, args, volatileSend: false), new() { Rooms = new HashSet<string> { Id } });
-            return;
-        }
-        Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args), volatileSend: false);
-    }
 
     /// <summary>Every other socket of the namespace (Node's <c>socket.broadcast</c>).</summary>
     public BroadcastOperator Broadcast => new BroadcastOperator(Namespace).Except(Id);

@@ -49,7 +49,7 @@ public sealed class SocketHandshake(EngineHandshakeRequest request, JsonElement 
     {
         json.WriteStartObject();
         json.WritePropertyName("headers"u8);
-        JsonSerializer.Serialize(json, Headers);
+        JsonSerializer.Serialize(json, Headers, Protocol.SocketIOJsonContext.Payload.IReadOnlyDictionaryStringString);
         // Node's `new Date().toString()`, e.g. "Wed Nov 25 2026 02:55:00 GMT+0000 (Coordinated Universal Time)".
         json.WriteString("time"u8, Time.UtcDateTime.ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'",
             System.Globalization.CultureInfo.InvariantCulture));
@@ -59,7 +59,7 @@ public sealed class SocketHandshake(EngineHandshakeRequest request, JsonElement 
         json.WriteNumber("issued"u8, Time.ToUnixTimeMilliseconds());
         json.WriteString("url"u8, Url);
         json.WritePropertyName("query"u8);
-        JsonSerializer.Serialize(json, Query);
+        JsonSerializer.Serialize(json, Query, Protocol.SocketIOJsonContext.Payload.IReadOnlyDictionaryStringString);
         json.WritePropertyName("auth"u8);
         Auth.WriteTo(json);
         json.WriteEndObject();

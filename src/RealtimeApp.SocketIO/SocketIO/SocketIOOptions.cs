@@ -49,7 +49,7 @@ public sealed class SocketIOOptions
     public int? MaxRoomsPerSocket { get; set; }
 
     /// <summary>
-    /// Most acks the server may wait for from one socket (<see cref="SocketContext.EmitWithAckAsync"/>). One
+    /// Most acks the server may wait for from one socket (<c>SocketContext.EmitWithAckAsync</c>). One
     /// more throws <see cref="SocketIOLimitExceededException"/> ("too many pending acks") at once, so a client
     /// that never answers cannot grow the server's memory.
     /// </summary>

@@ -47,7 +47,7 @@ public sealed partial class SocketIOServer
     {
         if (Options.ShutdownEvent is { } eventName && socket.TryMarkToldShutdown())
         {
-            socket.Emit(eventName, DisconnectReasons.ToWireString(DisconnectReason.ServerShuttingDown));
+            socket.Emit(eventName, DisconnectReasons.ToWireString(DisconnectReason.ServerShuttingDown), Protocol.SocketIOJsonContext.Payload.String);
         }
     }
 

@@ -73,7 +73,16 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         return this;
     }
 
-    /// <summary>Sends an event to every socket of the main namespace.</summary>
+    /// <summary>Sends an event, with no arguments, to every socket of the main namespace.</summary>
+    public void Emit(string eventName) => Sockets.Emit(eventName);
+
+    /// <summary>Sends an event with <paramref name="arg"/>, written with <paramref name="typeInfo"/> (trim- and AOT-safe), to every socket of the main namespace.</summary>
+    public void Emit<T>(string eventName, T arg, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        Sockets.Emit(eventName, arg, typeInfo);
+
+    /// <summary>Sends an event, each argument serialized as its runtime type, to every socket of the main namespace.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Protocol.SocketPayload.ReflectionMessage)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Protocol.SocketPayload.ReflectionMessage)]
     public void Emit(string eventName, params object?[] args) => Sockets.Emit(eventName, args);
 
     /// <summary>Targets rooms of the main namespace.</summary>
@@ -195,7 +204,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     /// nests under it, and ends when the last one has finished; the HTTP request's activity is put back for
     /// the receive loop as soon as the handlers' synchronous part is over.
     /// </remarks>
-    internal void Dispatch(SocketEventArgs args, Func<SocketEventArgs, Task>[] any, Func<SocketEventArgs, Task>[] named)
+    internal void Dispatch(SocketEvent args, Func<SocketEvent, Task>[] any, Func<SocketEvent, Task>[] named)
     {
         Activity? activity = null, carrier = null;
         if (SocketIOTracing.IsEnabled)
@@ -230,7 +239,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
     }
 
-    private async Task FinishAsync(List<Task> pending, SocketEventArgs args, Activity? activity)
+    private async Task FinishAsync(List<Task> pending, SocketEvent args, Activity? activity)
     {
         try
         {
@@ -257,20 +266,20 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     // A limit refusal is an answer, not a bug: the client's ack gets it (when it asked for one and the
     // handler had not answered yet); anything else is logged as the handler's failure. The trace records
     // both: the handler did throw.
-    private void HandlerFailed(SocketEventArgs args, Exception ex, Activity? activity)
+    private void HandlerFailed(SocketEvent args, Exception ex, Activity? activity)
     {
         SocketIOTracing.RecordException(activity, ex);
         if (ex is SocketIOLimitExceededException limit)
         {
             Log.LimitExceeded(args.Socket.Id, limit.Limit, limit.Message);
-            args.Ack?.Send(new { ok = false, error = new { code = "limit_exceeded", message = limit.Message } });
+            args.Ack?.SendError("limit_exceeded", limit.Message);
             return;
         }
         Log.HandlerFailed(args.Socket.Id, ex);
     }
 
     /// <returns>The handler's task when it has not finished yet; null when it is done (or failed, logged).</returns>
-    private Task? Start(Func<SocketEventArgs, Task> handler, SocketEventArgs args, Activity? activity)
+    private Task? Start(Func<SocketEvent, Task> handler, SocketEvent args, Activity? activity)
     {
         try
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using RealtimeApp.SocketIO.Adapters;
 using RealtimeApp.SocketIO.Protocol;
@@ -7,7 +8,7 @@ namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// A namespace: its sockets, its connection middleware, its connection listeners and its adapter (rooms,
-/// fan-out). Broadcast shortcuts (<see cref="Emit"/>, <see cref="To"/>, …) address every socket in it.
+/// fan-out). Broadcast shortcuts (<c>Emit</c>, <see cref="To"/>, …) address every socket in it.
 /// </summary>
 public sealed class SocketNamespace
 {
@@ -40,7 +41,8 @@ public sealed class SocketNamespace
     /// An event for this namespace. With recovery on, one that is not volatile gets an offset (its last
     /// argument) and is stored by the adapter; volatile ones and those waiting for acks are not (Node's rule).
     /// </summary>
-    internal EncodedPacket EventPacket(string eventName, object?[] args, bool volatileSend) =>
+    internal EncodedPacket EventPacket<TArgs>(string eventName, scoped TArgs args, bool volatileSend)
+        where TArgs : IPayloadArguments, allows ref struct =>
         new(StoresPackets && !volatileSend
             ? OutgoingPacket.StoredEvent(Name, eventName, args, RecoveryOffset.Next(Server.Time))
             : OutgoingPacket.Event(Name, eventName, args));
@@ -94,6 +96,8 @@ public sealed class SocketNamespace
     }
 
     /// <summary>Sends an event to the other servers of the cluster (nothing happens on a single node).</summary>
+    [RequiresUnreferencedCode(ClusterMessage)]
+    [RequiresDynamicCode(ClusterMessage)]
     public void ServerSideEmit(string eventName, params object?[] args) =>
         _ = ObserveAsync(Adapter.ServerSideEmitAsync(eventName, args, timeout: null));
 
@@ -102,8 +106,14 @@ public sealed class SocketNamespace
     /// <c>serverSideEmitWithAck</c>).
     /// </summary>
     /// <exception cref="TimeoutException">Not every server answered within <paramref name="timeout"/> (default: the ack default).</exception>
+    [RequiresUnreferencedCode(ClusterMessage)]
+    [RequiresDynamicCode(ClusterMessage)]
     public Task<JsonElement[]> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null) =>
         Adapter.ServerSideEmitAsync(eventName, args, timeout ?? Server.Options.DefaultAckTimeout);
+
+    private const string ClusterMessage =
+        "A cluster adapter serializes the arguments as their runtime types, which may need reflection. "
+        + "In trimmed or NativeAOT apps pass JsonElement or JsonNode arguments.";
 
     /// <summary>Runs the listeners of a server-side event that came from another server.</summary>
     internal void OnServerSideEvent(ServerSideEvent e)
@@ -140,7 +150,16 @@ public sealed class SocketNamespace
         }
     }
 
-    /// <summary>Sends an event to every socket of the namespace.</summary>
+    /// <summary>Sends an event, with no arguments, to every socket of the namespace.</summary>
+    public void Emit(string eventName) => new BroadcastOperator(this).Emit(eventName);
+
+    /// <summary>Sends an event with <paramref name="arg"/>, written with <paramref name="typeInfo"/> (trim- and AOT-safe), to every socket of the namespace.</summary>
+    public void Emit<T>(string eventName, T arg, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        new BroadcastOperator(this).Emit(eventName, arg, typeInfo);
+
+    /// <summary>Sends an event, each argument serialized as its runtime type, to every socket of the namespace.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(Protocol.SocketPayload.ReflectionMessage)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Protocol.SocketPayload.ReflectionMessage)]
     public void Emit(string eventName, params object?[] args) => new BroadcastOperator(this).Emit(eventName, args);
 
     /// <summary>Targets the sockets in <paramref name="rooms"/>.</summary>
@@ -291,16 +310,11 @@ public sealed class SocketNamespace
         {
             return [];
         }
-        var reply = new Dictionary<string, string> { ["sid"] = socket.Id };
-        if (socket.Pid is { } pid)
-        {
-            reply["pid"] = pid;
-        }
-        return JsonSerializer.SerializeToUtf8Bytes(reply);
+        return JsonSerializer.SerializeToUtf8Bytes(new ConnectReply(socket.Id, socket.Pid), SocketIOJsonContext.Payload.ConnectReply);
     }
 
     /// <returns>null when every middleware called next; otherwise why the socket is refused.</returns>
-    private async Task<(string Message, object? Data)?> RunMiddlewareAsync(SocketContext socket)
+    private async Task<(string Message, JsonElement? Data)?> RunMiddlewareAsync(SocketContext socket)
     {
         var middlewares = _middlewares;
         var passed = 0;
@@ -319,7 +333,7 @@ public sealed class SocketNamespace
         }
         catch (ConnectionRefusedException refused)
         {
-            return (refused.Message, refused.ErrorData);
+            return (refused.Message, refused.JsonData);
         }
         catch (Exception ex)
         {
@@ -328,7 +342,7 @@ public sealed class SocketNamespace
         return passed == middlewares.Length ? null : ("connection refused", null);
     }
 
-    internal static byte[] ConnectError(string message, object? data)
+    internal static byte[] ConnectError(string message, JsonElement? data)
     {
         // {"message":…,"data":…}, data omitted when there is none (as Node does when err.data is undefined).
         using var stream = new MemoryStream();
@@ -339,7 +353,7 @@ public sealed class SocketNamespace
             if (data is not null)
             {
                 json.WritePropertyName("data"u8);
-                JsonSerializer.Serialize(json, data, data.GetType(), SocketPayload.DefaultOptions);
+                data.Value.WriteTo(json);
             }
             json.WriteEndObject();
         }
@@ -348,11 +362,38 @@ public sealed class SocketNamespace
 }
 
 /// <summary>Thrown by connection middleware to refuse a socket with a message (and optional data) for the client.</summary>
-public sealed class ConnectionRefusedException(string message, object? data = null) : Exception(message)
+public sealed class ConnectionRefusedException : Exception
 {
+    /// <summary>Refuses with <paramref name="message"/> only (the client's <c>err.message</c>).</summary>
+    public ConnectionRefusedException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Refuses with <paramref name="message"/> and <paramref name="data"/>, already JSON (trim- and AOT-safe).</summary>
+    public ConnectionRefusedException(string message, JsonElement data) : base(message)
+    {
+        ErrorData = JsonData = data;
+    }
+
     /// <summary>
-    /// Extra data sent in the CONNECT_ERROR packet (the client's <c>err.data</c>). Named apart from
+    /// Refuses with <paramref name="message"/> and <paramref name="data"/>, serialized now as its runtime type (by
+    /// reflection). In trimmed or NativeAOT apps pass a <see cref="JsonElement"/> (e.g. from
+    /// <c>JsonSerializer.SerializeToElement(value, context.Type)</c>).
+    /// </summary>
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public ConnectionRefusedException(string message, object? data) : base(message)
+    {
+        ErrorData = data;
+        JsonData = data is null ? null : JsonSerializer.SerializeToElement(data, SocketPayload.DefaultOptions.GetTypeInfo(data.GetType()));
+    }
+
+    /// <summary>
+    /// Extra data sent in the CONNECT_ERROR packet (the client's <c>err.data</c>), as given. Named apart from
     /// <see cref="Exception.Data"/>, the BCL's own dictionary, which it would otherwise hide.
     /// </summary>
-    public object? ErrorData { get; } = data;
+    public object? ErrorData { get; }
+
+    /// <summary>The same data as JSON, as it goes on the wire.</summary>
+    internal JsonElement? JsonData { get; }
 }

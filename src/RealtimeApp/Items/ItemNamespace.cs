@@ -49,7 +49,7 @@ public static class ItemNamespace
             ItemAck answer;
             try
             {
-                var request = e.Count == 0 ? whenEmpty : e.Args[0].ValueKind == JsonValueKind.Object ? e.Get<TRequest>() : null;
+                var request = e.Arguments.Count == 0 ? whenEmpty : e.Arguments[0].ValueKind == JsonValueKind.Object ? e.Arguments.Get<TRequest>() : null;
                 answer = request is null
                     ? ItemAck.Fail(ItemErrorCodes.InvalidInput, $"{eventName} expects an object")
                     : await handle(request);

@@ -29,7 +29,7 @@ public sealed class TracingTests
         server.Io.Of(faultyNs).OnConnection(_ => throw new InvalidOperationException("listener exploded"));
         server.Io.Of(ns).OnConnection(socket =>
         {
-            socket.On("echo", e => e.Ack?.Send(e.Arguments()));
+            socket.On("echo", e => e.Ack?.Send(e.Arguments.ToArray()));
             socket.On("join", e =>
             {
                 socket.Join("room");

@@ -122,7 +122,7 @@ public sealed class OperatorLimitTests
         // "ask" waits for the client's answer to a question, then acks the event with it.
         socket.On("ask", async e =>
         {
-            var reply = await socket.EmitWithAckAsync("question", [e[0].GetInt32()], TimeSpan.FromSeconds(10));
+            var reply = await socket.EmitWithAckAsync("question", [e.Arguments[0].GetInt32()], TimeSpan.FromSeconds(10));
             e.Ack?.Send(reply.ToArray());
         });
 

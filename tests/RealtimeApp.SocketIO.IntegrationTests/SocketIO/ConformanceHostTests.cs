@@ -8,8 +8,12 @@ namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 /// its own process: the official client's behaviour over every transport, and the invalid-packet rules on
 /// the raw wire.
 /// </summary>
-public sealed class ConformanceHostTests
+public class ConformanceHostTests
 {
+    /// <summary>The JIT host here; <see cref="NativeAotConformanceHostTests"/> runs every test against the NativeAOT one.</summary>
+    private protected virtual Task<ConformanceHostProcess> StartHostAsync(params string[] configuration) =>
+        ConformanceHostProcess.StartAsync(configuration);
+
     [Theory]
     [InlineData("polling", "/")]
     [InlineData("websocket", "/custom")]
@@ -17,7 +21,7 @@ public sealed class ConformanceHostTests
     [InlineData("polling,websocket", "/custom")]
     public async Task The_official_client_gets_auth_echoes_and_acks_back_unchanged(string transports, string nsp)
     {
-        await using var host = await ConformanceHostProcess.StartAsync();
+        await using var host = await StartHostAsync();
 
         var run = await NodeClient.RunAsync("socketio-conformance-client.mjs", host.BaseAddress.ToString(), transports, nsp);
 
@@ -36,7 +40,7 @@ public sealed class ConformanceHostTests
     [Fact]
     public async Task Connect_replies_carry_only_the_sid_and_an_unknown_namespace_is_refused()
     {
-        await using var host = await ConformanceHostProcess.StartAsync();
+        await using var host = await StartHostAsync();
         await using var client = await SocketIORawClient.OpenAsync(host.WebSocketUrl);
 
         await client.SendTextAsync("40");
@@ -67,7 +71,7 @@ public sealed class ConformanceHostTests
     [MemberData(nameof(InvalidPackets))]
     public async Task Each_invalid_packet_closes_that_connection_and_only_that_one(string packet, byte[]? attachment)
     {
-        await using var host = await ConformanceHostProcess.StartAsync();
+        await using var host = await StartHostAsync();
         await using var bystander = await SocketIORawClient.OpenAsync(host.WebSocketUrl);
         await bystander.ConnectNamespaceAsync(); // reads the CONNECT reply and the "auth" event
         await using var client = await SocketIORawClient.OpenAsync(host.WebSocketUrl);
@@ -90,7 +94,7 @@ public sealed class ConformanceHostTests
     [Fact]
     public async Task A_binary_frame_nobody_announced_closes_the_connection()
     {
-        await using var host = await ConformanceHostProcess.StartAsync();
+        await using var host = await StartHostAsync();
         await using var client = await SocketIORawClient.OpenAsync(host.WebSocketUrl);
         await client.ConnectNamespaceAsync();
 
@@ -102,7 +106,7 @@ public sealed class ConformanceHostTests
     [Fact]
     public async Task A_client_that_never_joins_a_namespace_is_closed_after_the_one_second_connect_timeout()
     {
-        await using var host = await ConformanceHostProcess.StartAsync("--SocketIO:ConnectTimeout=00:00:01");
+        await using var host = await StartHostAsync("--SocketIO:ConnectTimeout=00:00:01");
         var clock = Stopwatch.StartNew();
         await using var client = await SocketIORawClient.OpenAsync(host.WebSocketUrl);
 

@@ -29,7 +29,7 @@ public sealed class ConnectionStateRecoveryTests
             }
             socket.On("tick-me", e =>
             {
-                ns.To("r1").Emit("tick", e[0]);
+                ns.To("r1").Emit("tick", e.Arguments[0]);
                 e.Ack?.Send();
             });
             socket.On("cut-me", async _ =>

@@ -23,7 +23,7 @@ public sealed class PollingPostTests
         server.Io.Of("/held-post").OnConnection(socket =>
         {
             held.Wait(SocketIOTestServer.Timeout);
-            socket.On("echo", e => e.Ack?.Send(e.Arguments()));
+            socket.On("echo", e => e.Ack?.Send(e.Arguments.ToArray()));
         });
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = SocketIOTestServer.Timeout };
         var open = await http.GetStringAsync("socket.io/?EIO=4&transport=polling");

@@ -22,18 +22,35 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
 
     public Uri WebSocketUrl => new($"ws://{BaseAddress.Authority}/socket.io/?EIO=4&transport=websocket");
 
+    /// <summary>How long the last start took from <c>Process.Start</c> to Kestrel's "Now listening on" line.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>The host's resident set (VmRSS of /proc/pid/status), in bytes.</summary>
+    public long ResidentBytes() =>
+        File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] is var kb ? long.Parse(kb) * 1024 : 0;
+
     /// <param name="configuration">Extra command-line configuration, e.g. <c>--SocketIO:AllowEIO3=true</c>.</param>
-    public static async Task<ConformanceHostProcess> StartAsync(params string[] configuration)
+    public static Task<ConformanceHostProcess> StartAsync(params string[] configuration) =>
+        StartAsync(nativeExecutable: null, configuration);
+
+    /// <summary>Starts the JIT build (<c>dotnet RealtimeApp.ConformanceHost.dll</c>) or, given one, a NativeAOT executable.</summary>
+    public static async Task<ConformanceHostProcess> StartAsync(string? nativeExecutable, params string[] configuration)
     {
-        var directory = typeof(ConformanceHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "ConformanceHostDirectory").Value!;
-        var info = new ProcessStartInfo("dotnet")
+        var directory = nativeExecutable is null
+            ? typeof(ConformanceHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == "ConformanceHostDirectory").Value!
+            : Path.GetDirectoryName(nativeExecutable)!;
+        var info = new ProcessStartInfo(nativeExecutable ?? "dotnet")
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.ArgumentList.Add(Path.Combine(directory, "RealtimeApp.ConformanceHost.dll"));
+        if (nativeExecutable is null)
+        {
+            info.ArgumentList.Add(Path.Combine(directory, "RealtimeApp.ConformanceHost.dll"));
+        }
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add("http://127.0.0.1:0");
         // Only the connect-timeout test needs the suite's 1 s (it passes it back in): on a loaded box a raw
@@ -48,6 +65,7 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
         info.Environment.Remove("ASPNETCORE_URLS");
+        var started = Stopwatch.StartNew();
         var process = Process.Start(info)!;
         _ = process.StandardError.ReadToEndAsync();
 
@@ -58,7 +76,7 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
             {
                 // Keep draining stdout so the host never blocks on a full pipe.
                 _ = process.StandardOutput.ReadToEndAsync();
-                var host = new ConformanceHostProcess(process, new Uri(match.Groups["url"].Value + "/"));
+                var host = new ConformanceHostProcess(process, new Uri(match.Groups["url"].Value + "/")) { StartupTime = started.Elapsed };
                 await host.WarmUpAsync();
                 return host;
             }

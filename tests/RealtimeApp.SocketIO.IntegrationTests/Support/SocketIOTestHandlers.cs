@@ -27,36 +27,36 @@ internal static class SocketIOTestHandlers
         {
             record(socket);
             socket.Emit("auth", socket.Handshake.Auth);
-            socket.On("message", e => socket.Emit("message-back", e.Arguments()));
-            socket.On("message-with-ack", e => e.Ack?.Send(e.Arguments()));
+            socket.On("message", e => socket.Emit("message-back", e.Arguments.ToArray()));
+            socket.On("message-with-ack", e => e.Ack?.Send(e.Arguments.ToArray()));
             socket.On("join", e =>
             {
-                socket.Join(e[0].GetString()!);
+                socket.Join(e.Arguments[0].GetString()!);
                 e.Ack?.Send();
             });
             socket.On("leave", e =>
             {
-                socket.Leave(e[0].GetString()!);
+                socket.Leave(e.Arguments[0].GetString()!);
                 e.Ack?.Send();
             });
             socket.On("to-room", e =>
             {
-                var reached = socket.To(e[0].GetString()!).Emit("room-message", e.Arguments()[1]);
+                var reached = socket.To(e.Arguments[0].GetString()!).Emit("room-message", e.Arguments.ToArray()[1]);
                 e.Ack?.Send(reached);
             });
             socket.On("broadcast", e =>
             {
-                var reached = socket.Broadcast.Emit("broadcast-message", e.Arguments()[0]);
+                var reached = socket.Broadcast.Emit("broadcast-message", e.Arguments.ToArray()[0]);
                 e.Ack?.Send(reached);
             });
             socket.On("everyone-except", e =>
             {
-                var reached = ns.Except(e[0].GetString()!).Emit("except-message", e[1]);
+                var reached = ns.Except(e.Arguments[0].GetString()!).Emit("except-message", e.Arguments[1]);
                 e.Ack?.Send(reached);
             });
             socket.On("mark", e =>
             {
-                ns.Emit("marker", e[0]);
+                ns.Emit("marker", e.Arguments[0]);
                 e.Ack?.Send();
             });
             socket.On("ask-me", async _ =>
@@ -66,7 +66,7 @@ internal static class SocketIOTestHandlers
             });
             socket.On("transport", e => e.Ack?.Send(socket.Transport.ToString().ToLowerInvariant()));
             socket.On("rooms", e => e.Ack?.Send((object)socket.Rooms.Order(StringComparer.Ordinal).ToArray()));
-            socket.On("disconnect-me", e => socket.Disconnect(close: e.Count > 0 && e[0].ValueKind == JsonValueKind.True));
+            socket.On("disconnect-me", e => socket.Disconnect(close: e.Arguments.Count > 0 && e.Arguments[0].ValueKind == JsonValueKind.True));
         });
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using RealtimeApp.SocketIO.Protocol;
@@ -42,9 +43,13 @@ public sealed class EncodedPacket
             {
                 attachments[i - 1] = frames[i].Frame;
             }
-            return new PacketData(JsonSerializer.SerializeToUtf8Bytes(decoded.Data.Value), attachments);
+            return new PacketData(RawJson(decoded.Data.Value), attachments);
         }
     }
+
+    // The element's own bytes as they came (no serializer, so nothing for the trimmer to keep).
+    internal static byte[] RawJson(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Undefined ? "null"u8.ToArray() : JsonMarshal.GetRawUtf8Value(element).ToArray();
 
     /// <summary>
     /// An EVENT to namespace <paramref name="nsp"/> (BINARY_EVENT when <paramref name="data"/> has attachments),
@@ -86,5 +91,5 @@ public sealed record PacketData(ReadOnlyMemory<byte> Json, IReadOnlyList<ReadOnl
 
     /// <summary>A client's answer to an ack, as the data another node gets.</summary>
     internal static PacketData FromAnswer(SocketPacket answer) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(answer.Data ?? default), [.. answer.Attachments]);
+        new(EncodedPacket.RawJson(answer.Data ?? default), [.. answer.Attachments]);
 }

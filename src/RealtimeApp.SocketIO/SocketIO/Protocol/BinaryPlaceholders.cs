@@ -61,4 +61,36 @@ internal static class BinaryPlaceholders
         }
         return true;
     }
+
+    /// <summary>Whether any placeholder appears in <paramref name="data"/> (at any depth).</summary>
+    internal static bool Contains(JsonElement data)
+    {
+        switch (data.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in data.EnumerateArray())
+                {
+                    if (Contains(item))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            case JsonValueKind.Object:
+                if (TryGetIndex(data, out _))
+                {
+                    return true;
+                }
+                foreach (var property in data.EnumerateObject())
+                {
+                    if (Contains(property.Value))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
 }

@@ -22,12 +22,12 @@ internal static class LegacyProtocol
             return (nsp, SocketIOServer.EmptyObject);
         }
         var query = QueryHelpers.ParseQuery(nsp[question..]);
-        var auth = new Dictionary<string, object>(StringComparer.Ordinal);
+        var auth = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, values) in query)
         {
             auth[key] = values.Count == 1 ? values[0]! : values.ToArray();
         }
-        return (nsp[..question], JsonSerializer.SerializeToElement(auth));
+        return (nsp[..question], JsonSerializer.SerializeToElement(auth, SocketIOJsonContext.Payload.DictionaryStringObject));
     }
 
     /// <summary>v2 clients compute socket ids themselves: the engine id on <c>/</c>, <c>nsp#engine id</c> elsewhere.</summary>
@@ -37,7 +37,7 @@ internal static class LegacyProtocol
     /// The CONNECT_ERROR payload a v2 client expects (it emits it as an <c>error</c> event): the refusal's data
     /// when it has some, else its message as a JSON string.
     /// </summary>
-    public static byte[] ConnectError(string message, object? data) => data is null
-        ? JsonSerializer.SerializeToUtf8Bytes(message, SocketPayload.DefaultOptions)
-        : JsonSerializer.SerializeToUtf8Bytes(data, data.GetType(), SocketPayload.DefaultOptions);
+    public static byte[] ConnectError(string message, JsonElement? data) => data is null
+        ? JsonSerializer.SerializeToUtf8Bytes(message, SocketIOJsonContext.Payload.String)
+        : JsonSerializer.SerializeToUtf8Bytes(data.Value, SocketIOJsonContext.Payload.JsonElement);
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using RealtimeApp.SocketIO.EngineIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Protocol;
@@ -29,7 +31,17 @@ internal sealed class OutgoingPacket
     internal ReadOnlySpan<EnginePacket> FrameSpan => _frames;
 
     /// <summary>An EVENT (BINARY_EVENT when <paramref name="args"/> hold binary) to <paramref name="nsp"/>.</summary>
-    public static OutgoingPacket Event(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId = null)
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public static OutgoingPacket Event(string nsp, string eventName, ReadOnlySpan<object?> args, long? ackId = null) =>
+        Event(nsp, eventName, new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)), ackId);
+
+    /// <summary>An EVENT with one argument described by source-generated metadata (trim- and AOT-safe).</summary>
+    public static OutgoingPacket Event<T>(string nsp, string eventName, T arg, JsonTypeInfo<T> typeInfo, long? ackId = null) =>
+        Event(nsp, eventName, new TypedArgument<T>(arg, typeInfo), ackId);
+
+    internal static OutgoingPacket Event<TArgs>(string nsp, string eventName, scoped TArgs args, long? ackId = null)
+        where TArgs : IPayloadArguments, allows ref struct
     {
         var (json, attachments) = SocketPayload.Serialize(eventName, args);
         return Create(attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event, nsp, ackId, json, attachments);
@@ -39,18 +51,27 @@ internal sealed class OutgoingPacket
     /// An EVENT stored for connection state recovery: <paramref name="offset"/> goes last in the arguments,
     /// where a client with a session id reads it as the offset it has reached (as Node does).
     /// </summary>
-    public static OutgoingPacket StoredEvent(string nsp, string eventName, ReadOnlySpan<object?> args, string offset)
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public static OutgoingPacket StoredEvent(string nsp, string eventName, ReadOnlySpan<object?> args, string offset) =>
+        StoredEvent(nsp, eventName, new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)), offset);
+
+    internal static OutgoingPacket StoredEvent<TArgs>(string nsp, string eventName, scoped TArgs args, string offset)
+        where TArgs : IPayloadArguments, allows ref struct
     {
-        var withOffset = new object?[args.Length + 1];
-        args.CopyTo(withOffset);
-        withOffset[^1] = offset;
-        var (json, attachments) = SocketPayload.Serialize(eventName, withOffset);
+        var (json, attachments) = SocketPayload.Serialize(eventName, args, offset);
         var type = attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event;
         return new OutgoingPacket(Encode(type, nsp, null, json, attachments), offset);
     }
 
     /// <summary>An ACK (BINARY_ACK when <paramref name="args"/> hold binary) answering <paramref name="ackId"/>.</summary>
-    public static OutgoingPacket Ack(string nsp, long ackId, ReadOnlySpan<object?> args)
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    public static OutgoingPacket Ack(string nsp, long ackId, ReadOnlySpan<object?> args) =>
+        Ack(nsp, ackId, new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)));
+
+    internal static OutgoingPacket Ack<TArgs>(string nsp, long ackId, scoped TArgs args)
+        where TArgs : IPayloadArguments, allows ref struct
     {
         var (json, attachments) = SocketPayload.Serialize(null, args);
         return Create(attachments.Count > 0 ? SocketPacketType.BinaryAck : SocketPacketType.Ack, nsp, ackId, json, attachments);

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace RealtimeApp.SocketIO.Protocol;
 
@@ -14,48 +16,64 @@ namespace RealtimeApp.SocketIO.Protocol;
 /// Strings are escaped as little as System.Text.Json allows: "€" and every other character of the Basic
 /// Multilingual Plane stay as they are, as with JavaScript's JSON.stringify; characters outside it (emoji)
 /// are written as \u surrogate pairs, which JSON.parse reads back to the same string.
+/// Every value goes through a <see cref="JsonTypeInfo"/>: the caller's (source-generated, trim- and AOT-safe)
+/// or one <see cref="DefaultOptions"/> resolves for a value's runtime type (reflection where the app allows it).
 /// </summary>
-internal static class SocketPayload
+internal static partial class SocketPayload
 {
     /// <summary>
     /// camelCase, relaxed escaping: what JavaScript peers expect. Numbers are strict: the web defaults
     /// would read <c>"10"</c> as 10, and a handler binding a typed payload must see a wrongly typed field
-    /// as invalid, not have it quietly converted.
+    /// as invalid, not have it quietly converted. Types resolve through the library's source-generated context
+    /// (JSON types, strings, numbers, byte arrays), then reflection where the app has it (not in NativeAOT).
     /// </summary>
-    public static JsonSerializerOptions DefaultOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    public static JsonSerializerOptions DefaultOptions { get; } = CreateDefaultOptions();
 
-    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> WithPlaceholders = new();
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [ThreadStatic]
     private static List<ReadOnlyMemory<byte>>? t_attachments;
 
     /// <summary>
-    /// Serializes <c>[eventName, ...args]</c> (or <c>[...args]</c> when <paramref name="eventName"/> is null).
+    /// Serializes <c>[eventName, ...args]</c> (or <c>[...args]</c> when <paramref name="eventName"/> is null),
+    /// each argument as its runtime type.
     /// </summary>
+    [RequiresUnreferencedCode(ReflectionMessage)]
+    [RequiresDynamicCode(ReflectionMessage)]
     public static (byte[] Json, IReadOnlyList<ReadOnlyMemory<byte>> Attachments) Serialize(
-        string? eventName, ReadOnlySpan<object?> args, JsonSerializerOptions? options = null)
+        string? eventName, ReadOnlySpan<object?> args, JsonSerializerOptions? options = null) =>
+        Serialize(eventName, new ObjectArguments(args, WithPlaceholders(options ?? DefaultOptions)));
+
+    /// <summary>Serializes <c>[eventName, arg]</c> (or <c>[arg]</c>) with source-generated metadata.</summary>
+    public static (byte[] Json, IReadOnlyList<ReadOnlyMemory<byte>> Attachments) Serialize<T>(
+        string? eventName, T arg, JsonTypeInfo<T> typeInfo) =>
+        Serialize(eventName, new TypedArgument<T>(arg, typeInfo));
+
+    /// <summary>
+    /// The one way every payload is written: the array, the event name, the arguments (binary values become
+    /// placeholders and attachments), then the recovery offset when there is one.
+    /// </summary>
+    internal static (byte[] Json, IReadOnlyList<ReadOnlyMemory<byte>> Attachments) Serialize<TArgs>(
+        string? eventName, scoped TArgs args, string? offset = null)
+        where TArgs : IPayloadArguments, allows ref struct
     {
-        var serializerOptions = WithPlaceholders.GetValue(options ?? DefaultOptions, CreatePlaceholderOptions);
         var attachments = new List<ReadOnlyMemory<byte>>();
         var previous = t_attachments;
         t_attachments = attachments;
         try
         {
             var buffer = new ArrayBufferWriter<byte>(64);
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = serializerOptions.Encoder }))
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             {
                 writer.WriteStartArray();
                 if (eventName is not null)
                 {
                     writer.WriteStringValue(eventName);
                 }
-                foreach (var arg in args)
+                args.WriteTo(writer, attachments);
+                if (offset is not null)
                 {
-                    JsonSerializer.Serialize(writer, arg, arg?.GetType() ?? typeof(object), serializerOptions);
+                    writer.WriteStringValue(offset);
                 }
                 writer.WriteEndArray();
             }
@@ -84,7 +102,7 @@ internal static class SocketPayload
     {
         if (BinaryPlaceholders.TryGetIndex(value, out var num) && num >= 0 && num < attachments.Count)
         {
-            return JsonValue.Create(copies[num] ??= attachments[num].ToArray());
+            return JsonValue.Create(copies[num] ??= attachments[num].ToArray(), SocketIOJsonContext.Default.ByteArray);
         }
         switch (value.ValueKind)
         {
@@ -107,50 +125,19 @@ internal static class SocketPayload
         }
     }
 
-    private static JsonSerializerOptions CreatePlaceholderOptions(JsonSerializerOptions options)
+    internal const string ReflectionMessage =
+        "Arguments are serialized as their runtime types, which may need reflection (trimmed away, or unavailable in NativeAOT). "
+        + "Use the overload taking a JsonTypeInfo<T> from a JsonSerializerContext, or pass JsonElement / JsonNode / SocketArguments values.";
+
+    private static JsonSerializerOptions CreateDefaultOptions()
     {
-        var copy = new JsonSerializerOptions(options);
-        copy.Converters.Insert(0, new ByteArrayPlaceholder());
-        copy.Converters.Insert(0, new ReadOnlyMemoryPlaceholder());
-        copy.Converters.Insert(0, new MemoryPlaceholder());
-        copy.MakeReadOnly(populateMissingResolver: true);
-        return copy;
-    }
-
-    private static void WritePlaceholder(Utf8JsonWriter writer, ReadOnlyMemory<byte> data)
-    {
-        var attachments = t_attachments ?? throw new InvalidOperationException("binary outside SocketPayload.Serialize");
-        writer.WriteStartObject();
-        writer.WriteBoolean("_placeholder"u8, true);
-        writer.WriteNumber("num"u8, attachments.Count);
-        writer.WriteEndObject();
-        attachments.Add(data);
-    }
-
-    private sealed class ByteArrayPlaceholder : JsonConverter<byte[]>
-    {
-        public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.GetBytesFromBase64();
-
-        public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options) =>
-            WritePlaceholder(writer, value);
-    }
-
-    private sealed class ReadOnlyMemoryPlaceholder : JsonConverter<ReadOnlyMemory<byte>>
-    {
-        public override ReadOnlyMemory<byte> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.GetBytesFromBase64();
-
-        public override void Write(Utf8JsonWriter writer, ReadOnlyMemory<byte> value, JsonSerializerOptions options) =>
-            WritePlaceholder(writer, value);
-    }
-
-    private sealed class MemoryPlaceholder : JsonConverter<Memory<byte>>
-    {
-        public override Memory<byte> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.GetBytesFromBase64();
-
-        public override void Write(Utf8JsonWriter writer, Memory<byte> value, JsonSerializerOptions options) =>
-            WritePlaceholder(writer, value);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            NumberHandling = JsonNumberHandling.Strict,
+            TypeInfoResolver = SocketIOJsonContext.DefaultResolver,
+        };
+        options.MakeReadOnly();
+        return options;
     }
 }
