@@ -130,7 +130,7 @@ public sealed partial class PackageConsumerTests(ITestOutputHelper output)
 
             var library = typeof(SocketIOServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
             var io = app.Services.GetRequiredService<SocketIOServer>();
-            io.Of("/").OnConnection(socket => socket.On("echo", e => e.Ack?.Send(new { echoed = e[0], library })));
+            io.Of("/").OnConnection(socket => socket.On("echo", e => e.Ack?.Send(new { echoed = e.Arguments[0], library })));
 
             app.MapSocketIO("/socket.io");
             app.Run();

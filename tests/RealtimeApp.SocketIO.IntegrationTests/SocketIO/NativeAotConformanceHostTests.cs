@@ -11,7 +11,7 @@ public sealed class NativeAotConformanceHostTests(NativeAotConformanceHost aot, 
     : ConformanceHostTests, IClassFixture<NativeAotConformanceHost>
 {
     private protected override Task<ConformanceHostProcess> StartHostAsync(params string[] configuration) =>
-        ConformanceHostProcess.StartAsync(aot.Executable, configuration);
+        ConformanceHostProcess.StartExecutableAsync(aot.Executable, configuration);
 
     [Fact]
     public async Task Starts_faster_and_idles_smaller_than_the_JIT_host()
@@ -33,7 +33,7 @@ public sealed class NativeAotConformanceHostTests(NativeAotConformanceHost aot, 
         long rss = 0;
         for (var i = 0; i < 3; i++)
         {
-            await using var host = await ConformanceHostProcess.StartAsync(executable);
+            await using var host = await ConformanceHostProcess.StartExecutableAsync(executable);
             best = host.StartupTime < best ? host.StartupTime : best;
             await Task.Delay(TimeSpan.FromSeconds(1));
             rss = host.ResidentBytes();

@@ -32,10 +32,10 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
 
     /// <param name="configuration">Extra command-line configuration, e.g. <c>--SocketIO:AllowEIO3=true</c>.</param>
     public static Task<ConformanceHostProcess> StartAsync(params string[] configuration) =>
-        StartAsync(nativeExecutable: null, configuration);
+        StartExecutableAsync(nativeExecutable: null, configuration);
 
     /// <summary>Starts the JIT build (<c>dotnet RealtimeApp.ConformanceHost.dll</c>) or, given one, a NativeAOT executable.</summary>
-    public static async Task<ConformanceHostProcess> StartAsync(string? nativeExecutable, params string[] configuration)
+    public static async Task<ConformanceHostProcess> StartExecutableAsync(string? nativeExecutable, params string[] configuration)
     {
         var directory = nativeExecutable is null
             ? typeof(ConformanceHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
