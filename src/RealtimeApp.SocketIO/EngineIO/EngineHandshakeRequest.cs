@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -19,6 +21,7 @@ public sealed class EngineHandshakeRequest
     private IReadOnlyDictionary<string, string>? _query;
     private readonly System.Net.IPAddress? _remoteIp;
     private string? _remoteAddress;
+    private ClaimsPrincipal? _user;
 
     /// <summary>A handshake from already-built dictionaries (tests, custom transports).</summary>
     public EngineHandshakeRequest(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> query,
@@ -59,6 +62,23 @@ public sealed class EngineHandshakeRequest
     /// <summary>When the session was opened.</summary>
     public DateTimeOffset Time { get; }
 
+    /// <summary>
+    /// The user of the opening request, as the app's authentication middleware left it in
+    /// <c>HttpContext.User</c>; an anonymous principal (no authenticated identity) when nobody signed in.
+    /// Later requests of the session cannot change it (<see cref="EngineServer"/> refuses another user's).
+    /// </summary>
+    public ClaimsPrincipal User
+    {
+        get => _user ??= new ClaimsPrincipal(new ClaimsIdentity());
+        init => _user = value;
+    }
+
+    /// <summary>
+    /// When the authentication of <see cref="User"/> ends (the cookie's or token's <c>ExpiresUtc</c>, from the
+    /// request's <c>IAuthenticateResultFeature</c>); null when unknown or anonymous.
+    /// </summary>
+    public DateTimeOffset? AuthenticationExpiresAt { get; init; }
+
     internal static EngineHandshakeRequest From(HttpContext context, DateTimeOffset now)
     {
         var request = context.Request;
@@ -72,9 +92,36 @@ public sealed class EngineHandshakeRequest
         var url = string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/'
             ? $"{request.PathBase}{request.Path}{request.QueryString}"
             : rawTarget;
+        var user = context.User;
+        var signedIn = user.Identity?.IsAuthenticated == true;
         return new EngineHandshakeRequest(context.Connection.RemoteIpAddress, url, request.IsHttps, now,
-            headers, request.QueryString.Value);
+            headers, request.QueryString.Value)
+        {
+            // Anonymous sessions keep nothing (the principal is made when first read): most board watchers are anonymous.
+            _user = signedIn ? user : null,
+            AuthenticationExpiresAt = signedIn
+                ? context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc
+                : null,
+        };
     }
+
+    /// <summary>
+    /// Whether a later request of this session may act for it: one that carries no authenticated user (a poll
+    /// without credentials) may; one that carries a user must carry this session's user (same identifier), so a
+    /// stolen or shared sid cannot be ridden by another account.
+    /// </summary>
+    internal bool Admits(ClaimsPrincipal requestUser)
+    {
+        if (requestUser.Identity?.IsAuthenticated != true)
+        {
+            return true;
+        }
+        return _user is { } sessionUser && UserKey(sessionUser) is { } key && key == UserKey(requestUser);
+    }
+
+    // The identifier ASP.NET Core's own stores put in NameIdentifier (SignalR's default user id), else the name.
+    private static string? UserKey(ClaimsPrincipal user) =>
+        user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name;
 
     private static Dictionary<string, string> BuildHeaders(KeyValuePair<string, string>[] raw)
     {

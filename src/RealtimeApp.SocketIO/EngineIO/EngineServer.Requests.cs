@@ -27,6 +27,11 @@ public sealed partial class EngineServer
             {
                 return RefuseAsync(context, EngineErrorCode.UnknownSid);
             }
+            if (!session.Request.Admits(context.User))
+            {
+                // Another signed-in user presenting this sid: the session keeps its own user, the request is refused.
+                return RefuseAsync(context, EngineErrorCode.Forbidden, "the session belongs to another user", StatusCodes.Status403Forbidden);
+            }
             if (request.IsWebSocketUpgrade && transport == EngineTransports.WebSocket)
             {
                 return UpgradeAsync(context, session);

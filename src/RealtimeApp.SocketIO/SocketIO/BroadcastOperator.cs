@@ -35,6 +35,9 @@ public sealed class BroadcastOperator
     /// <summary>Same as <see cref="To"/>.</summary>
     public BroadcastOperator In(params string[] rooms) => To(rooms);
 
+    /// <summary>Adds every socket of the signed-in user <paramref name="userId"/> (<see cref="SocketNamespace.ToUser"/>).</summary>
+    public BroadcastOperator ToUser(string userId) => To(SocketIOServer.UserRoom(userId));
+
     /// <summary>Excludes every socket in any of <paramref name="rooms"/> (a socket id is a room).</summary>
     public BroadcastOperator Except(params string[] rooms) =>
         new(_ns, _options with { Except = Union(_options.Except, rooms) }, _timeout);

@@ -22,6 +22,7 @@ public sealed partial class SocketContext
         Id = id;
         Handshake = handshake;
         Pid = pid;
+        UserId = handshake.User.Identity?.IsAuthenticated == true ? ns.Server.Options.UserIdProvider(handshake.User) : null;
         if (ns.Server.Options.EventRateLimit is { } limit)
         {
             _eventBudget = new TokenBucket(limit, ns.Server.Time);
@@ -68,6 +69,19 @@ public sealed partial class SocketContext
     public SocketHandshake Handshake { get; }
 
     /// <summary>
+    /// The signed-in user (SignalR's <c>Context.User</c>): the principal of the engine handshake request, after
+    /// the app's authentication; anonymous (<c>User.Identity.IsAuthenticated</c> false) when nobody signed in.
+    /// </summary>
+    public System.Security.Claims.ClaimsPrincipal User => Handshake.User;
+
+    /// <summary>
+    /// The signed-in user's id (<see cref="SocketIOOptions.UserIdProvider"/>; by default the NameIdentifier
+    /// claim), or null when anonymous. A socket with one is in that user's room: <see cref="SocketNamespace.ToUser"/>
+    /// reaches every tab of the user, on every node of a cluster.
+    /// </summary>
+    public string? UserId { get; }
+
+    /// <summary>
     /// Per-socket application state (Node's <c>socket.data</c>). <c>FetchSocketsAsync</c> (and a cluster adapter)
     /// sends it as JSON, each value as its runtime type: in trimmed or NativeAOT apps keep the values to strings,
     /// numbers, booleans, <c>string[]</c>, <c>JsonElement</c> or <c>JsonNode</c> (the library's own metadata covers them).
@@ -107,7 +121,9 @@ public sealed partial class SocketContext
         if (Namespace.Server.Options.MaxRoomsPerSocket is { } max)
         {
             var joined = Namespace.Adapter.SocketRooms(Id);
-            var after = joined.Count - (joined.Contains(Id) ? 1 : 0);
+            // Neither the own-id room nor the user room (both the library's) count against the app's limit.
+            var after = joined.Count - (joined.Contains(Id) ? 1 : 0)
+                - (UserId is { } user && joined.Contains(SocketIOServer.UserRoom(user)) ? 1 : 0);
             foreach (var room in rooms.Distinct(StringComparer.Ordinal))
             {
                 after += room == Id || joined.Contains(room) ? 0 : 1;

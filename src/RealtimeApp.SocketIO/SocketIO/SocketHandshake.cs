@@ -27,6 +27,17 @@ public sealed class SocketHandshake(EngineHandshakeRequest request, JsonElement 
     /// <summary>Whether the connection came over TLS.</summary>
     public bool Secure => request.IsSecure;
 
+    /// <summary>
+    /// The signed-in user of the engine handshake request (<c>HttpContext.User</c> after the app's
+    /// authentication middleware), as SignalR's <c>Context.User</c>; anonymous when nobody signed in. It is
+    /// the transport's user, never something the client sends in <see cref="Auth"/>. Not serialized by
+    /// <see cref="ToJson"/> (a cluster peer sees <c>handshake</c> as Node's, without it).
+    /// </summary>
+    public System.Security.Claims.ClaimsPrincipal User => request.User;
+
+    /// <summary>When the user's authentication (cookie or token) expires; null when unknown or anonymous.</summary>
+    public DateTimeOffset? AuthenticationExpiresAt => request.AuthenticationExpiresAt;
+
     /// <summary>The CONNECT payload (<c>{}</c> when the client sent none).</summary>
     public JsonElement Auth => auth;
 

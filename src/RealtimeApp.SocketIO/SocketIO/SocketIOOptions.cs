@@ -20,6 +20,17 @@ public sealed class SocketIOOptions
     /// </summary>
     public bool ServeClient { get; set; } = true;
 
+    /// <summary>
+    /// The user id of a signed-in socket (<see cref="SocketContext.UserId"/>), which names its user room
+    /// (<see cref="SocketNamespace.ToUser"/>). Default: the <see cref="System.Security.Claims.ClaimTypes.NameIdentifier"/>
+    /// claim, as SignalR's default <c>IUserIdProvider</c> (ASP.NET Core Identity puts the account's id there).
+    /// Returning null leaves the socket out of any user room. Set in code only.
+    /// </summary>
+    public Func<System.Security.Claims.ClaimsPrincipal, string?> UserIdProvider { get; set; } = DefaultUserId;
+
+    internal static string? DefaultUserId(System.Security.Claims.ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true ? user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value : null;
+
     /// <summary>Default timeout of <c>EmitWithAckAsync</c> when none is given. Default 30 s.</summary>
     public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

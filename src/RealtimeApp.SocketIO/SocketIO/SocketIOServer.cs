@@ -88,6 +88,23 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     /// <summary>Targets rooms of the main namespace.</summary>
     public BroadcastOperator To(params string[] rooms) => Sockets.To(rooms);
 
+    /// <summary>Targets every socket of the user <paramref name="userId"/> in the main namespace (SignalR's <c>Clients.User</c>).</summary>
+    public BroadcastOperator ToUser(string userId) => Sockets.ToUser(userId);
+
+    /// <summary>
+    /// The room every socket of a signed-in user joins when it connects (<see cref="SocketContext.UserId"/>):
+    /// <c>"user:" + userId</c>. Use <see cref="SocketNamespace.ToUser"/> to reach it; this is for
+    /// <c>Except</c>, <c>Join</c> and adapters. Let no client join a room by a name it chooses that starts with
+    /// <c>user:</c>.
+    /// </summary>
+    public static string UserRoom(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return UserRoomPrefix + userId;
+    }
+
+    internal const string UserRoomPrefix = "user:";
+
     void IEngineSessionHandler.OnOpened(EngineSession session)
     {
         var connection = new SocketIOConnection(this, session);

@@ -10,7 +10,7 @@ namespace RealtimeApp.SocketIO;
 /// A namespace: its sockets, its connection middleware, its connection listeners and its adapter (rooms,
 /// fan-out). Broadcast shortcuts (<c>Emit</c>, <see cref="To"/>, …) address every socket in it.
 /// </summary>
-public sealed class SocketNamespace
+public sealed partial class SocketNamespace
 {
     private readonly ConcurrentDictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
     private Func<SocketContext, Func<Task>, Task>[] _middlewares = [];
@@ -254,7 +254,11 @@ public sealed class SocketNamespace
         if (restored is null)
         {
             _sockets[socket.Id] = socket;
-            Adapter.AddAll(socket.Id, [socket.Id]);
+            Adapter.AddAll(socket.Id, socket.UserId is { } user ? [socket.Id, SocketIOServer.UserRoom(user)] : [socket.Id]);
+        }
+        else
+        {
+            ReplaceUserRoom(socket);
         }
         socket.MarkConnected();
         connection.Add(socket);
