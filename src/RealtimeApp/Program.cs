@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Connections;
+using RealtimeApp.Accounts;
 using RealtimeApp.Hosting;
 using RealtimeApp.Items;
 using RealtimeApp.SocketIO.Redis;
@@ -37,6 +38,10 @@ try
     // ConnectionStrings:Items, rules (Items section)
     builder.Services.AddItems(builder.Configuration);
 
+    // Accounts: ASP.NET Core Identity (cookie + bearer tokens) on the items' database, data-protection keys
+    // beside them; /item's create, bid and close act as the signed-in account
+    builder.Services.AddAccounts(builder.Configuration);
+
     app = builder.Build();
     // Every setting is checked here, all at once, before anything reads it: a bad one ends the start in the
     // catch below (one line each, exit code 2) and no socket is ever bound.
@@ -47,9 +52,13 @@ try
     app.UseDefaultFiles();
     app.UseStaticFiles();
     app.UseCors();
+    // Before MapSocketIO: the engine handshake's HttpContext.User becomes the socket's user.
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.MapAppHealth();
     app.MapSocketIO("/socket.io").RequireCors(AppCors.Policy);
     app.MapItems();
+    app.MapAccounts();
     app.MapStartupTrace();
     app.MapAppMetrics();
 

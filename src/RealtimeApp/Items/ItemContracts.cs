@@ -74,6 +74,8 @@ public static class ItemErrorCodes
     public const string OwnItem = "own_item";
     /// <summary>Only the owner closes an item.</summary>
     public const string NotOwner = "not_owner";
+    /// <summary>Creating, bidding and closing need a signed-in account (anonymous sockets only watch).</summary>
+    public const string Unauthenticated = "unauthenticated";
 }
 
 /// <summary>Event names of the /item namespace.</summary>
