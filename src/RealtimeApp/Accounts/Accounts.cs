@@ -26,6 +26,9 @@ public static class Accounts
     /// </summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
+        // First: hosted services start in registration order, and data protection's own hosted service (added
+        // below) loads the key ring at start, from a table that must exist by then.
+        services.AddHostedService<AccountsSchema>();
         services.AddDbContext<AccountsDbContext>((provider, db) =>
         {
             var store = provider.GetRequiredService<IOptions<ItemStoreOptions>>().Value;
@@ -62,7 +65,6 @@ public static class Accounts
         // node's cookies. Without this they would be in the process's home folder, or in memory only.
         services.AddDataProtection().SetApplicationName(ApplicationName).PersistKeysToDbContext<AccountsDbContext>();
 
-        services.AddHostedService<AccountsSchema>();
         return services;
     }
 
