@@ -1,5 +1,31 @@
 // Shared helpers of the item-*.mjs scripts (the /item board), on top of socketio-common.mjs.
-import { print } from "./socketio-common.mjs";
+import { connect, print } from "./socketio-common.mjs";
+
+export const PASSWORD = "correct-horse-battery";
+
+/**
+ * A bearer token of account `name` on the app at `url`: registers it (POST /account/register?useCookies=false),
+ * or signs in when the name is taken already. Scripts carry no cookie jar: the token goes in a header.
+ */
+export const signIn = async (url, name, password = PASSWORD) => {
+  const post = (path) =>
+    fetch(new URL(`account/${path}?useCookies=false`, url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userName: name, password }),
+    });
+  let response = await post("register");
+  if (response.status === 409) response = await post("login");
+  if (!response.ok) throw new Error(`sign-in of ${name}: ${response.status} ${await response.text()}`);
+  return (await response.json()).accessToken;
+};
+
+/** A /item client signed in as `name`: its token in `Authorization` on every Engine.IO request. */
+export const connectAs = async (url, transports, name, options = {}) =>
+  connect(url, transports, "/item", {
+    ...options,
+    extraHeaders: { Authorization: `Bearer ${await signIn(url, name)}` },
+  });
 
 export const ACK_TIMEOUT = 15000;
 export const BROADCASTS = ["item:created", "item:updated", "item:closed", "bid:placed"];

@@ -10,16 +10,17 @@
 //   5. carol bids 50                            → refused (item_closed)
 //
 //   node item-live-client.mjs <base url> <polling|websocket|polling,websocket>
-import { args, connect, connected, deadline, print, run, settled } from "./socketio-common.mjs";
-import { ask, record } from "./item-common.mjs";
+import { args, connected, deadline, print, run, settled } from "./socketio-common.mjs";
+import { ask, connectAs, record } from "./item-common.mjs";
 
 const { url, transports } = args();
 const names = ["alice", "bob", "carol"];
 
 deadline(40000);
 run(async () => {
+  // Each one a signed-in account (registered over HTTP, its bearer token on the socket).
   const clients = Object.fromEntries(
-    names.map((name) => [name, record(name, connect(url, transports, "/item", { auth: { name } }))]),
+    await Promise.all(names.map(async (name) => [name, record(name, await connectAs(url, transports, name))])),
   );
   for (const socket of Object.values(clients)) {
     await connected(socket);

@@ -8,12 +8,12 @@
 // the watcher's bid:placed payloads are printed as {"event":"placed","payloads":[…]}.
 //
 //   node item-race-client.mjs <base url> <polling|websocket|polling,websocket> <bidders>
-import { args, connect, connected, deadline, print, run, settled } from "./socketio-common.mjs";
-import { ask, record } from "./item-common.mjs";
+import { args, connected, deadline, print, run, settled } from "./socketio-common.mjs";
+import { ask, connectAs, record } from "./item-common.mjs";
 
 const { url, transports, rest: [count = "20"] } = args();
 const join = async (name) => {
-  const socket = record(name, connect(url, transports, "/item", { auth: { name } }), { quiet: true });
+  const socket = record(name, await connectAs(url, transports, name), { quiet: true });
   await connected(socket);
   await settled(socket, transports);
   return socket;

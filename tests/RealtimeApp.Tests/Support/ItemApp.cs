@@ -61,9 +61,16 @@ internal sealed class ItemApp : IAsyncDisposable
         return exitCode;
     }
 
-    /// <summary>A .NET SocketIOClient connected to /item as <paramref name="name"/>.</summary>
+    /// <summary>
+    /// A .NET SocketIOClient connected to /item as the account <paramref name="name"/> (registered on first use,
+    /// signed in after; its bearer token on every request).
+    /// </summary>
     public Task<ItemClient> ConnectAsync(string name, TransportProtocol transport = TransportProtocol.WebSocket) =>
         ItemClient.ConnectAsync(Address, name, transport);
+
+    /// <summary>A client connected to /item with no credentials: it may list and watch, not create, bid or close.</summary>
+    public Task<ItemClient> ConnectAnonymousAsync(string label, TransportProtocol transport = TransportProtocol.WebSocket, object? auth = null) =>
+        ItemClient.ConnectAsync(Address, label, transport, headers: null, auth);
 
     /// <summary>GET /api/items/{id}: the item, or null on 404 (any other status fails).</summary>
     public async Task<JsonElement?> GetItemAsync(string id)

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using SocketIOClient;
 using SocketIOClient.Transport;
@@ -33,9 +35,17 @@ internal sealed class ItemClient : IAsyncDisposable
     /// <summary>The underlying client, for listeners a test adds (e.g. the server's "shutdown" event).</summary>
     public SocketIOClient.SocketIO Socket => _socket;
 
-    /// <summary>A client of <c>{address}item</c> with <c>auth: { name }</c> (not connected yet).</summary>
-    public static SocketIOClient.SocketIO Create(string address, object? auth, TransportProtocol transport) =>
-        new(new Uri(new Uri(address), "item"), new SocketIOOptions
+    /// <summary>The password every test account is registered with (the app asks for 8 characters).</summary>
+    public const string Password = "correct-horse-battery";
+
+    /// <summary>
+    /// A client of <c>{address}item</c> (not connected yet), sending <paramref name="auth"/> in CONNECT and, with
+    /// <paramref name="headers"/>, those on every Engine.IO request (e.g. <c>Authorization: Bearer …</c>).
+    /// </summary>
+    public static SocketIOClient.SocketIO Create(string address, object? auth, TransportProtocol transport,
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var options = new SocketIOOptions
         {
             Auth = auth,
             Transport = transport,
@@ -43,15 +53,52 @@ internal sealed class ItemClient : IAsyncDisposable
             AutoUpgrade = false,
             Reconnection = false,
             ConnectionTimeout = Wait,
-        });
+        };
+        if (headers is not null)
+        {
+            options.ExtraHeaders = headers.ToDictionary();
+        }
+        return new(new Uri(new Uri(address), "item"), options);
+    }
+
+    /// <summary><c>Authorization: Bearer {token}</c>, as a script signs its Socket.IO requests.</summary>
+    public static IReadOnlyDictionary<string, string> Bearer(string token) =>
+        new Dictionary<string, string> { ["Authorization"] = "Bearer " + token };
 
     /// <summary>
-    /// Connects and waits for the namespace CONNECT reply (SocketIOClient's ConnectAsync returns before
-    /// it, and an event emitted earlier would reach the server ahead of the CONNECT).
+    /// A bearer token of the account <paramref name="name"/> on the app at <paramref name="address"/>:
+    /// registers it (<c>POST /account/register?useCookies=false</c>), or signs in when it exists already (a
+    /// restarted app, another node of the cluster).
     /// </summary>
-    public static async Task<ItemClient> ConnectAsync(string address, string name, TransportProtocol transport)
+    public static async Task<string> SignInAsync(string address, string name, string password = Password)
     {
-        var socket = Create(address, new { name }, transport);
+        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var body = new { userName = name, password };
+        using var registered = await http.PostAsJsonAsync("account/register?useCookies=false", body);
+        using var login = registered.StatusCode == HttpStatusCode.Conflict
+            ? await http.PostAsJsonAsync("account/login?useCookies=false", body) : null;
+        var response = login ?? registered;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"sign-in of {name}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>
+    /// Signs <paramref name="name"/> in (<see cref="SignInAsync"/>) and connects with its bearer token: the
+    /// server acts as that account. <paramref name="auth"/> is sent as the CONNECT payload (the server ignores it).
+    /// </summary>
+    public static async Task<ItemClient> ConnectAsync(string address, string name, TransportProtocol transport, object? auth = null) =>
+        await ConnectAsync(address, name, transport, Bearer(await SignInAsync(address, name)), auth);
+
+    /// <summary>
+    /// Connects with <paramref name="headers"/> (null: anonymous) and waits for the namespace CONNECT reply
+    /// (SocketIOClient's ConnectAsync returns before it, and an event emitted earlier would reach the server
+    /// ahead of the CONNECT).
+    /// </summary>
+    public static async Task<ItemClient> ConnectAsync(string address, string name, TransportProtocol transport,
+        IReadOnlyDictionary<string, string>? headers, object? auth = null)
+    {
+        var socket = Create(address, auth, transport, headers);
         var client = new ItemClient(socket, name);
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         socket.OnConnected += (_, _) => connected.TrySetResult();
