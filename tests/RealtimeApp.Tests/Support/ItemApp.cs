@@ -32,10 +32,12 @@ internal sealed class ItemApp : IAsyncDisposable
     public string DatabasePath => Path.Combine(_folder, "items.db");
 
     /// <param name="environment">Extra settings (e.g. a PostgreSQL store and a Redis adapter for a cluster node).</param>
-    public static async Task<ItemApp> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="prepare">Called with the SQLite file's path before the app first starts (e.g. to write an older board's file).</param>
+    public static async Task<ItemApp> StartAsync(IReadOnlyDictionary<string, string>? environment = null, Action<string>? prepare = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "realtimeapp-items-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        prepare?.Invoke(Path.Combine(folder, "items.db"));
         var app = new ItemApp(folder, environment ?? new Dictionary<string, string>());
         await app.LaunchAsync();
         return app;
@@ -71,6 +73,16 @@ internal sealed class ItemApp : IAsyncDisposable
     /// <summary>A client connected to /item with no credentials: it may list and watch, not create, bid or close.</summary>
     public Task<ItemClient> ConnectAnonymousAsync(string label, TransportProtocol transport = TransportProtocol.WebSocket, object? auth = null) =>
         ItemClient.ConnectAsync(Address, label, transport, headers: null, auth);
+
+    /// <summary>
+    /// An HttpClient for this app that keeps cookies, as a browser does (the container is keyed by host, not
+    /// port, so it still holds them for the restarted app on its new port).
+    /// </summary>
+    public HttpClient NewBrowserClient(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(Address) };
+
+    /// <summary>The <c>Cookie</c> header <paramref name="cookies"/> would send to this app.</summary>
+    public string CookieHeader(CookieContainer cookies) => cookies.GetCookieHeader(new Uri(Address));
 
     /// <summary>GET /api/items/{id}: the item, or null on 404 (any other status fails).</summary>
     public async Task<JsonElement?> GetItemAsync(string id)
