@@ -1,7 +1,9 @@
-// The live item board: asks for a display name, connects to the /item namespace with the official
-// Socket.IO client (served from /lib, installed from npm), and keeps the board in step with the
-// acks and broadcasts. Every request goes out with an ack; its {ok:false, error} is shown next to
-// the button that sent it.
+// The live item board: connects to the /item namespace with the official Socket.IO client (served by
+// the server at /socket.io/), and keeps the board in step with the acks and broadcasts. Anyone watches;
+// signing in (an account: /account/register, /account/login, a cookie) lets you create, bid and close.
+// The socket carries the cookie in its handshake, so after every sign-in or sign-out it reconnects (a new
+// handshake, the new user). Every request goes out with an ack; its {ok:false, error} is shown next to the
+// button that sent it.
 import { ItemStore, describeError, formatPrice } from './js/items.js';
 import { Board, el } from './js/cards.js';
 
@@ -9,17 +11,20 @@ import { Board, el } from './js/cards.js';
 // elsewhere; that origin must then be in the server's Cors:Origins).
 const realtimeServer = new URLSearchParams(location.search).get('server')?.replace(/\/+$/, '') ?? '';
 
-const NAME_KEY = 'realtimeapp.name';
 const ACK_TIMEOUT_MS = 10_000;
 const PAGE_SIZE = 50;
 const ACTIVITY_LINES = 8;
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const ui = {
-  nameForm: document.getElementById('name-form'),
-  nameInput: byTestId('name-input'),
-  nameSubmit: byTestId('name-submit'),
-  whoami: document.getElementById('whoami'),
+  accountForm: document.getElementById('account-form'),
+  accountName: byTestId('account-name'),
+  accountPassword: byTestId('account-password'),
+  accountError: byTestId('account-error'),
+  signedIn: document.getElementById('signed-in'),
+  logout: byTestId('logout-submit'),
+  whoami: byTestId('whoami'),
+  createHint: byTestId('create-hint'),
   status: byTestId('status'),
   transport: byTestId('transport'),
   retry: document.getElementById('retry'),
@@ -43,6 +48,7 @@ const board = new Board(ui.board, { onBid: placeBid, onClose: closeItem });
 const watched = new Set();   // items I bid on: re-watched after every reconnect
 let socket = null;
 let nextCursor = null;
+let me = { signedIn: false, name: null };   // GET /account/me
 
 // ---- connection -------------------------------------------------------------------------------
 
@@ -53,12 +59,12 @@ function setStatus(state, text) {
 
 function setOnline(online) {
   board.setOnline(online);
-  ui.createSubmit.disabled = !online;
+  ui.createSubmit.disabled = !online || !me.signedIn;
   ui.loadMore.disabled = !online;
   if (!online) ui.transport.textContent = '—';
 }
 
-function connect(name) {
+function connect() {
   if (typeof window.io !== 'function') {
     setStatus('error', 'connection error: the Socket.IO client (/socket.io/socket.io.min.js) did not load');
     return;
@@ -67,15 +73,15 @@ function connect(name) {
   store.clear();
   watched.clear();
   nextCursor = null;
-  board.setIdentity(name);
+  board.setIdentity(me.signedIn ? me.name : null);
   renderBoard();
   setOnline(false);
-  ui.whoami.textContent = name;
   ui.reconnect.hidden = true;
   ui.retry.textContent = '';
   setStatus('connecting', 'connecting');
 
-  const s = window.io(`${realtimeServer}/item`, { auth: { name }, forceNew: true });
+  // withCredentials: a page from another origin (?server=) sends the server's cookie too (same origin: always).
+  const s = window.io(`${realtimeServer}/item`, { forceNew: true, withCredentials: true });
   socket = s;
   const current = (handler) => (...args) => { if (socket === s) handler(...args); };
 
@@ -103,7 +109,7 @@ function connect(name) {
     ui.reconnect.hidden = s.active;   // the client retries by itself unless the server sent it away
   }));
   s.on('connect_error', current((error) => {
-    // Refused by the namespace's middleware (e.g. "name required"): no retry. Otherwise it retries;
+    // Refused by the namespace (no retry); otherwise it retries;
     // after a disconnect the status keeps its reason and the retry line says why the attempt failed.
     if (s.active && ui.status.dataset.state === 'disconnected') {
       ui.retry.textContent = `reconnecting (attempt ${attempt} failed: ${error.message})…`;
@@ -112,7 +118,6 @@ function connect(name) {
     setStatus('error', `${s.active ? 'connection error' : 'connection refused'}: ${error.message}`);
     setOnline(false);
     ui.reconnect.hidden = s.active;
-    if (!s.active) ui.nameInput.focus();
   }));
 
   s.on('item:created', current(applyAndRender));
@@ -191,12 +196,64 @@ function log(text) {
 
 // ---- forms ------------------------------------------------------------------------------------
 
-ui.nameForm.addEventListener('submit', (event) => {
+// ---- account ----------------------------------------------------------------------------------
+
+/** POST or GET /account/{path} on the realtime server, with its cookie; resolves to {status, body}. */
+async function account(path, body) {
+  const init = { credentials: 'include', headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    init.method = 'POST';
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  try {
+    const response = await fetch(`${realtimeServer}/account/${path}`, init);
+    return { status: response.status, body: await response.json().catch(() => null) };
+  } catch (error) {
+    return { status: 0, body: { code: 'offline', message: `the server did not answer (${error.message})` } };
+  }
+}
+
+function showAccount(view) {
+  me = view?.signedIn ? { signedIn: true, name: view.name } : { signedIn: false, name: null };
+  ui.whoami.textContent = me.signedIn ? me.name : 'nobody: watching';
+  ui.whoami.dataset.signedIn = String(me.signedIn);
+  ui.accountForm.hidden = me.signedIn;
+  ui.signedIn.hidden = !me.signedIn;
+  ui.createHint.hidden = me.signedIn;
+}
+
+/** Asks who the cookie belongs to, then (re)connects the socket as that user: a new handshake. */
+async function refreshAndReconnect() {
+  const { status, body } = await account('me');
+  showAccount(status === 200 ? body : null);
+  connect();
+}
+
+ui.accountForm.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const name = ui.nameInput.value.trim();
-  if (name) remember(name);
-  ui.nameSubmit.textContent = 'Change name';
-  connect(name);   // an empty or too long name is the server's to refuse (connect_error)
+  const action = event.submitter?.value === 'register' ? 'register' : 'login';
+  const buttons = ui.accountForm.querySelectorAll('button');
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    const { status, body } = await account(action, { userName: ui.accountName.value, password: ui.accountPassword.value });
+    if (status !== 200) {
+      ui.accountError.textContent = describeError(body ?? { code: 'error', message: `HTTP ${status}` });
+      return;
+    }
+    ui.accountError.textContent = '';
+    ui.accountPassword.value = '';
+    showAccount(body);
+    connect();
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+});
+
+ui.logout.addEventListener('click', async () => {
+  // The server also disconnects this user's sockets (every tab); this page reconnects as a watcher.
+  await account('logout', {});
+  await refreshAndReconnect();
 });
 
 ui.reconnect.addEventListener('click', () => {
@@ -233,7 +290,7 @@ ui.createForm.addEventListener('submit', async (event) => {
     applyAndRender(reply.item);
     ui.createTitle.focus();
   } finally {
-    ui.createSubmit.disabled = !socket?.connected;
+    ui.createSubmit.disabled = !socket?.connected || !me.signedIn;
   }
 });
 
@@ -241,19 +298,8 @@ ui.loadMore.addEventListener('click', () => { if (nextCursor) loadPage(nextCurso
 
 setInterval(() => board.tick(), 1000);   // countdowns, and items closing by time
 
-// localStorage can be off (privacy settings): then the name is simply asked again next time.
-function remember(name) { try { localStorage.setItem(NAME_KEY, name); } catch { /* not remembered */ } }
-function recall() { try { return localStorage.getItem(NAME_KEY); } catch { return null; } }
 
 // ---- start ------------------------------------------------------------------------------------
 
 setOnline(false);
-const remembered = recall();
-if (remembered) {
-  ui.nameInput.value = remembered;
-  ui.nameSubmit.textContent = 'Change name';
-  connect(remembered);
-} else {
-  setStatus('idle', 'not connected: choose a display name');
-  ui.nameInput.focus();
-}
+refreshAndReconnect();   // anyone watches the board live; signed in (a cookie from an earlier visit) also bids

@@ -33,7 +33,7 @@ export class Board {
     this.#handlers = handlers;
   }
 
-  /** A new display name: ownership changes, so every card is rebuilt. */
+  /** Who is signed in (null: an anonymous watcher): ownership changes, so every card is rebuilt. */
   setIdentity(name) {
     this.#me = name;
     this.#cards.clear();
@@ -106,6 +106,8 @@ export class Board {
       // novalidate: a low or malformed amount goes to the server, whose answer is shown next to the button.
       refs.bidForm = el('form', { class: 'bid-form', novalidate: true }, refs.bidLabel, refs.bidInput, refs.bidButton);
       refs.bidForm.addEventListener('submit', (event) => { event.preventDefault(); this.#bid(refs); });
+      // Watchers (no account) see the form too; the server refuses their bid and the error says why.
+      if (this.#me === null) refs.card.append(el('p', { class: 'hint', 'data-testid': 'bid-hint' }, 'Sign in to bid'));
       refs.card.append(refs.bidError);
     }
     return refs;

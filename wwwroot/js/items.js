@@ -67,6 +67,11 @@ const ERROR_LABELS = {
   not_found: 'Not found',
   not_owner: 'Not your item',
   invalid_input: 'Invalid input',
+  unauthenticated: 'Not signed in',
+  invalid_credentials: 'Wrong name or password',
+  locked_out: 'Locked out',
+  name_taken: 'Name taken',
+  cross_site: 'Refused',
   timeout: 'No answer',
 };
 
