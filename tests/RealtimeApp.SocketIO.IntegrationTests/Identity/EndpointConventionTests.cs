@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
+
+namespace RealtimeApp.SocketIO.IntegrationTests.Identity;
+
+/// <summary>
+/// ASP.NET Core's endpoint conventions on <c>MapSocketIO()</c> apply to every Engine.IO request as they do to
+/// any endpoint: <c>RequireAuthorization()</c> answers an anonymous handshake (polling or WebSocket) with the
+/// authorization middleware's 401 and admits a signed-in official Node client; <c>RequireCors</c> still puts
+/// its headers on every response, the 401 included. The client bundle stays public.
+/// </summary>
+public sealed class EndpointConventionTests
+{
+    private const string Page = "http://board.example";
+
+    [Fact]
+    public async Task RequireAuthorization_answers_an_anonymous_handshake_with_401_on_both_transports()
+    {
+        await using var server = await AuthTestServer.StartAsync(endpoint: e => e.RequireAuthorization());
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        var polling = await http.GetAsync("socket.io/?EIO=4&transport=polling");
+        Assert.Equal(HttpStatusCode.Unauthorized, polling.StatusCode);
+
+        using var ws = new ClientWebSocket();
+        ws.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => ws.ConnectAsync(
+            new Uri($"ws://{server.BaseAddress.Authority}/socket.io/?EIO=4&transport=websocket"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, ws.HttpStatusCode);
+        Assert.Equal(0, server.Io.ConnectionCount);
+
+        // The same request signed in is a handshake.
+        using var signedIn = new HttpRequestMessage(HttpMethod.Get, "socket.io/?EIO=4&transport=polling");
+        signedIn.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "alice");
+        var open = await http.SendAsync(signedIn);
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.StartsWith("0{\"sid\"", await open.Content.ReadAsStringAsync());
+
+        // The bundle is the public npm file: a page may load it before anyone signs in.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("socket.io/socket.io.min.js")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    [InlineData("polling,websocket")]
+    public async Task RequireAuthorization_admits_the_official_client_signed_in_with_a_bearer_header_and_refuses_it_anonymous(string transports)
+    {
+        await using var server = await AuthTestServer.StartAsync(endpoint: e => e.RequireAuthorization());
+
+        var signedIn = await NodeClient.RunAsync("socketio-auth-client.mjs", server.BaseAddress.ToString(), transports,
+            """{"headers":{"Authorization":"Bearer alice"}}""");
+        signedIn.AssertSucceeded();
+        var who = Assert.Single(signedIn.Named("whoami"));
+        Assert.True(who.GetProperty("authenticated").GetBoolean(), signedIn.ToString());
+        Assert.Equal("alice", who.GetProperty("name").GetString());
+
+        var anonymous = await NodeClient.RunAsync("socketio-auth-client.mjs", server.BaseAddress.ToString(), transports, "{}");
+        anonymous.AssertSucceeded();
+        Assert.Empty(anonymous.Named("connect"));
+        var error = Assert.Single(anonymous.Named("connect_error"));
+        // The engine never opened: the client reports its transport's failure (no Socket.IO packet came).
+        Assert.Contains(error.GetProperty("message").GetString(), new[] { "xhr poll error", "websocket error" });
+    }
+
+    [Fact]
+    public async Task RequireCors_still_applies_its_headers_with_RequireAuthorization_to_preflights_handshakes_and_401s()
+    {
+        await using var server = await AuthTestServer.StartAsync(
+            services: b => b.Services.AddCors(o => o.AddPolicy("realtime", p => p.WithOrigins(Page)
+                .AllowCredentials().WithHeaders("authorization").WithMethods("GET", "POST"))),
+            middleware: app => app.UseCors(),
+            endpoint: e => e.RequireCors("realtime").RequireAuthorization());
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        // A browser's preflight carries no credentials: CORS answers it before authorization runs.
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "socket.io/?EIO=4&transport=polling");
+        preflight.Headers.Add("Origin", Page);
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
+        var answer = await http.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        Assert.Equal(Page, Assert.Single(answer.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        using var signedIn = new HttpRequestMessage(HttpMethod.Get, "socket.io/?EIO=4&transport=polling");
+        signedIn.Headers.Add("Origin", Page);
+        signedIn.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "alice");
+        var open = await http.SendAsync(signedIn);
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.Equal(Page, Assert.Single(open.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        // The 401 carries them too, or the page would see a CORS failure instead of "not signed in".
+        using var anonymous = new HttpRequestMessage(HttpMethod.Get, "socket.io/?EIO=4&transport=polling");
+        anonymous.Headers.Add("Origin", Page);
+        var refused = await http.SendAsync(anonymous);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(Page, Assert.Single(refused.Headers.GetValues("Access-Control-Allow-Origin")));
+
+        using var foreign = new HttpRequestMessage(HttpMethod.Get, "socket.io/?EIO=4&transport=polling");
+        foreign.Headers.Add("Origin", "http://evil.example");
+        foreign.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "alice");
+        Assert.False((await http.SendAsync(foreign)).Headers.Contains("Access-Control-Allow-Origin"));
+    }
+}
