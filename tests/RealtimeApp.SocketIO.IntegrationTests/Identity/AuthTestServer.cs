@@ -43,7 +43,9 @@ internal sealed class AuthTestServer : IAsyncDisposable
         string[]? namespaces = null,
         Action<SocketIOServer>? configure = null,
         Action<SocketIOOptions>? options = null,
-        bool addAuthorization = true)
+        bool addAuthorization = true,
+        Action<EngineIOOptions>? engine = null,
+        TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -55,12 +57,17 @@ internal sealed class AuthTestServer : IAsyncDisposable
         {
             builder.Services.AddAuthorization();
         }
-        builder.Services.AddSocketIO(o => options?.Invoke(o), engine =>
+        builder.Services.AddSocketIO(o => options?.Invoke(o), e =>
         {
-            engine.PingInterval = TimeSpan.FromMilliseconds(300);
-            engine.PingTimeout = TimeSpan.FromSeconds(2);
-            engine.DrainTimeout = TimeSpan.FromSeconds(1);
+            e.PingInterval = TimeSpan.FromMilliseconds(300);
+            e.PingTimeout = TimeSpan.FromSeconds(2);
+            e.DrainTimeout = TimeSpan.FromSeconds(1);
+            engine?.Invoke(e);
         });
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time); // the last registration wins over AddEngineIO's TryAdd of the system clock
+        }
         services?.Invoke(builder);
         var app = builder.Build();
         middleware?.Invoke(app);

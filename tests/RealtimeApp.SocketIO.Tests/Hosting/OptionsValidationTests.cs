@@ -57,6 +57,7 @@ public sealed class OptionsValidationTests
         { "SocketIO:EventRateLimit:PermitsPerSecond=-1", "SocketIO:EventRateLimit:PermitsPerSecond = \"-1\": must be a finite number above 0" },
         { "SocketIO:EventRateLimit:Burst=0", "SocketIO:EventRateLimit:Burst = \"0\": must be at least 1 (a bucket that holds no permit refuses everything)" },
         { "SocketIO:ShutdownEvent=disconnect", "SocketIO:ShutdownEvent = \"disconnect\": must not be a reserved event name (connect, connect_error, disconnect, disconnecting, newListener, removeListener)" },
+        { "SocketIO:AuthenticationExpiredEvent=connect_error", "SocketIO:AuthenticationExpiredEvent = \"connect_error\": must not be a reserved event name (connect, connect_error, disconnect, disconnecting, newListener, removeListener)" },
         { "SocketIO:ConnectionStateRecovery:MaxDisconnectionDuration=0", $"SocketIO:ConnectionStateRecovery:MaxDisconnectionDuration = \"0\" (00:00:00): {TimerRange}" },
         { "SocketIO:CheckWebSocketOrigin=true|SocketIO:AllowedOrigins:0=https://ok.example|SocketIO:AllowedOrigins:1=*",
             $"SocketIO:AllowedOrigins:1 = \"*\": {OriginRule}" },
