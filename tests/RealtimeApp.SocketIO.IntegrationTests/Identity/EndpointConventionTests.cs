@@ -67,6 +67,35 @@ public sealed class EndpointConventionTests
         Assert.Contains(error.GetProperty("message").GetString(), new[] { "xhr poll error", "websocket error" });
     }
 
+    [Theory]
+    [InlineData(SocketIOClient.Transport.TransportProtocol.Polling)]
+    [InlineData(SocketIOClient.Transport.TransportProtocol.WebSocket)]
+    public async Task RequireAuthorization_admits_the_dotnet_SocketIOClient_signed_in_with_ExtraHeaders(
+        SocketIOClient.Transport.TransportProtocol transport)
+    {
+        await using var server = await AuthTestServer.StartAsync(endpoint: e => e.RequireAuthorization());
+        using var client = new SocketIOClient.SocketIO(server.BaseAddress, new SocketIOClient.SocketIOOptions
+        {
+            Transport = transport,
+            EIO = 4,
+            AutoUpgrade = false,
+            Reconnection = false,
+            ConnectionTimeout = TimeSpan.FromSeconds(15),
+            // Sent on every Engine.IO request, the handshake and each poll or the WebSocket upgrade.
+            ExtraHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer alice" },
+        });
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.OnConnected += (_, _) => connected.TrySetResult();
+
+        await client.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        await connected.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        var socket = Assert.Single(server.Io.Of("/").Sockets);
+        Assert.Equal("alice", socket.User.Identity!.Name);
+        Assert.Equal("id-alice", socket.UserId);
+        await client.DisconnectAsync();
+    }
+
     [Fact]
     public async Task RequireCors_still_applies_its_headers_with_RequireAuthorization_to_preflights_handshakes_and_401s()
     {
