@@ -2,14 +2,18 @@
 // every Engine.IO request (how a non-browser client signs in: `Authorization: Bearer ...` or a `Cookie`),
 // joining each namespace. Prints per namespace "connect" (then "whoami", what the server knows of the user)
 // or "connect_error" (message, data); with watchMs, then watches that long for "auth_expired" and
-// "disconnect" (reason, and whether the client would reconnect), and prints which namespaces are connected.
+// "disconnect" (reason, and whether the client would reconnect), and prints which namespaces are connected
+// and over which transport (an upgrade, or a refused one, is printed when it happens).
 //
 //   node socketio-auth-client.mjs <base url> <transports> <options json: {"headers":{...},"namespaces":["/","/admin"],"watchMs":0}>
 import { Manager } from "socket.io-client";
 import { args, deadline, print, run } from "./socketio-common.mjs";
 
 const { url, transports, rest: [optionsJson] } = args();
-const { headers = {}, namespaces = ["/"], watchMs = 0, signIn } = JSON.parse(optionsJson);
+// settle: before "after", wait for the upgrade to WebSocket to succeed or fail (at most 10 s).
+const { headers = {}, namespaces = ["/"], watchMs = 0, signIn, settle = false } = JSON.parse(optionsJson);
+let settled;
+const upgradeSettled = new Promise((resolve) => (settled = resolve));
 
 deadline(watchMs + 20000);
 run(async () => {
@@ -22,6 +26,10 @@ run(async () => {
   // Reconnection on, as an app has it: after "io server disconnect" the official client must not use it.
   const manager = new Manager(url, { transports, extraHeaders: headers, reconnectionDelay: 100, reconnectionDelayMax: 200 });
   manager.on("reconnect_attempt", (attempt) => print({ event: "reconnect_attempt", attempt }));
+  manager.on("open", () => {
+    manager.engine.on("upgrade", (transport) => { print({ event: "upgrade", transport: transport.name }); settled(); });
+    manager.engine.on("upgradeError", (err) => { print({ event: "upgradeError", message: err.message }); settled(); });
+  });
   const sockets = namespaces.map((nsp) => {
     const socket = manager.socket(nsp);
     socket.on("auth_expired", (data) => print({ event: "auth_expired", nsp, data }));
@@ -41,7 +49,12 @@ run(async () => {
     print({ event: "connect", nsp: namespaces[i], transport: manager.engine.transport.name });
     print({ event: "whoami", ...(await socket.timeout(5000).emitWithAck("whoami")) });
   }
+  if (settle) await Promise.race([upgradeSettled, new Promise((resolve) => setTimeout(resolve, 10000))]);
   if (watchMs > 0) await new Promise((resolve) => setTimeout(resolve, watchMs));
-  print({ event: "after", connected: Object.fromEntries(sockets.map((s, i) => [namespaces[i], s.connected])) });
+  print({
+    event: "after",
+    connected: Object.fromEntries(sockets.map((s, i) => [namespaces[i], s.connected])),
+    transport: manager.engine?.transport?.name ?? null,
+  });
   sockets.forEach((socket) => socket.disconnect());
 });

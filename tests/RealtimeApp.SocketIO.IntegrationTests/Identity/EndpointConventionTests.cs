@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 
@@ -94,6 +96,41 @@ public sealed class EndpointConventionTests
         Assert.Equal("alice", socket.User.Identity!.Name);
         Assert.Equal("id-alice", socket.UserId);
         await client.DisconnectAsync();
+    }
+
+    [Fact]
+    public async Task The_origin_check_switched_on_in_configuration_refuses_the_official_clients_websocket_from_a_foreign_origin()
+    {
+        await using var server = await AuthTestServer.StartAsync(
+            services: b =>
+            {
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["SocketIO:CheckWebSocketOrigin"] = "true" });
+                b.Services.AddCors(o => o.AddPolicy("realtime", p => p.WithOrigins(Page).AllowCredentials().AllowAnyHeader()));
+            },
+            middleware: app => app.UseCors(),
+            endpoint: e => e.RequireCors("realtime"));
+        string Run(string transports, string origin) => JsonSerializer.Serialize(new { headers = new { Origin = origin }, settle = transports.Contains(',') });
+
+        // WebSocket only, from a foreign page: no connection at all.
+        var foreign = await NodeClient.RunAsync("socketio-auth-client.mjs", server.BaseAddress.ToString(), "websocket", Run("websocket", "http://evil.example"));
+        foreign.AssertSucceeded();
+        Assert.Equal("websocket error", Assert.Single(foreign.Named("connect_error")).GetProperty("message").GetString());
+
+        // Polling then upgrade, from a foreign page: the upgrade is refused, the connection goes on polling
+        // (polling itself is CORS's business, which a browser enforces and Node does not).
+        var polling = await NodeClient.RunAsync("socketio-auth-client.mjs", server.BaseAddress.ToString(), "polling,websocket",
+            Run("polling,websocket", "http://evil.example"));
+        polling.AssertSucceeded();
+        Assert.Single(polling.Named("upgradeError"));
+        var after = Assert.Single(polling.Named("after"));
+        Assert.Equal("polling", after.GetProperty("transport").GetString());
+        Assert.True(after.GetProperty("connected").GetProperty("/").GetBoolean(), polling.ToString());
+
+        // The page the CORS policy allows upgrades.
+        var allowed = await NodeClient.RunAsync("socketio-auth-client.mjs", server.BaseAddress.ToString(), "polling,websocket",
+            Run("polling,websocket", Page));
+        allowed.AssertSucceeded();
+        Assert.Equal("websocket", Assert.Single(allowed.Named("after")).GetProperty("transport").GetString());
     }
 
     [Fact]
