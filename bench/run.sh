@@ -2,7 +2,7 @@
 # One command for the side-by-side benchmark: builds both bench servers and the load generator, then runs it on
 # core 1 (the servers it starts run on core 0). Arguments go to the generator's `run`:
 #   bash bench/run.sh [--quick|--full] [--reps N] [--only <scenario-prefix>] [--servers ours,node,ceiling] [--out <file>]
-#                     [--soak-clients N] [--soak-seconds S]      (the soak: --only soak, or --full)
+#                     [--soak-clients N] [--soak-seconds S] [--soak-signed-in]   (the soak: --only soak, or --full)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

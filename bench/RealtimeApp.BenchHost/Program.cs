@@ -2,21 +2,31 @@
 // (RawWebSocketCeiling at /ws, /plain). No logging output: one provider only counts Warning and Error events
 // (LogCounter, read through /stats). Prints {"port":N,...} once listening.
 //
-//   dotnet RealtimeApp.BenchHost.dll [port]        (default 0: a free port)
+//   dotnet RealtimeApp.BenchHost.dll [port] [--signed-in]        (default 0: a free port)
+//
+// --signed-in (the signed-in soak): ASP.NET Core's bearer-token authentication in front of Socket.IO, and
+// POST /token?user=<name> issuing a token for that user, so every socket has a User and joins its user room.
 using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO;
 
-var port = args.Length > 0 ? int.Parse(args[0]) : 0;
+var port = args.Length > 0 && args[0] != "--signed-in" ? int.Parse(args[0]) : 0;
+var signedIn = args.Contains("--signed-in");
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 var logCounter = new LogCounter();
 builder.Logging.AddProvider(logCounter);
 builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
 builder.Services.AddSocketIO(); // default ping settings (25 s / 20 s), as the Node peer
+if (signedIn)
+{
+    builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
+}
 
 var app = builder.Build();
 var io = app.Services.GetRequiredService<SocketIOServer>();
@@ -68,6 +78,13 @@ io.Sockets.OnConnection(socket =>
         e.Ack?.Send();
     });
 });
+if (signedIn)
+{
+    app.UseAuthentication();
+    app.MapPost("/token", (string user) => Results.SignIn(
+        new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], "bench")),
+        authenticationScheme: BearerTokenDefaults.AuthenticationScheme));
+}
 var socketIO = app.MapSocketIO();
 
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });

@@ -4,14 +4,14 @@ namespace RealtimeApp.LoadGen.Cli;
 
 /// <summary>
 /// <c>run [--quick|--full] [--reps N] [--only prefix[,prefix]] [--servers ours,node,ceiling] [--out file]
-/// [--soak-clients N] [--soak-seconds S]</c>.
+/// [--soak-clients N] [--soak-seconds S] [--soak-signed-in]</c>.
 /// </summary>
 internal sealed record RunOptions(ModeSettings Mode, int Reps, string[] Only, ServerKind[] Servers, string? OutFile,
     SoakSettings Soak)
 {
     public const string Usage =
         "usage: RealtimeApp.LoadGen run [--quick|--full] [--reps N] [--only <scenario-prefix>[,...]] " +
-        "[--servers ours,node,ceiling] [--out <file>] [--soak-clients N] [--soak-seconds S]";
+        "[--servers ours,node,ceiling] [--out <file>] [--soak-clients N] [--soak-seconds S] [--soak-signed-in]";
 
     public static RunOptions Parse(IReadOnlyList<string> args)
     {
@@ -61,6 +61,9 @@ internal sealed record RunOptions(ModeSettings Mode, int Reps, string[] Only, Se
                     {
                         throw new ArgumentException("--soak-seconds must be at least 5");
                     }
+                    break;
+                case "--soak-signed-in":
+                    soak = soak with { SignedIn = true };
                     break;
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}'\n{Usage}");

@@ -6,7 +6,10 @@ namespace RealtimeApp.LoadGen.Cli;
 /// change them. The soak is part of <c>--full</c>, and of any mode when <c>--only</c> selects it; never of the
 /// default quick set.
 /// </summary>
-internal sealed record SoakSettings(int Clients, TimeSpan Duration)
+/// <para><c>--soak-signed-in</c>: every client signs in (a bearer token from the host's <c>/token</c>, one user per
+/// four client slots, so users have several tabs), so the churn also creates and empties user rooms and each
+/// Engine.IO request goes through ASP.NET Core authentication. Ours only: the Node peer has no sign-in.</para>
+internal sealed record SoakSettings(int Clients, TimeSpan Duration, bool SignedIn = false)
 {
     public static readonly SoakSettings Default = new(10_000, TimeSpan.FromMinutes(10));
 

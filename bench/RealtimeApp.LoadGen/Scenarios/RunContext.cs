@@ -20,9 +20,9 @@ internal sealed class RunContext(RepoPaths paths, ModeSettings mode, int reps, S
     /// <summary>Each server's ready line, as first seen (versions for the JSON).</summary>
     public Dictionary<string, string> ReadyLines { get; } = [];
 
-    public async Task<ServerProcess> StartServerAsync(ServerKind kind)
+    public async Task<ServerProcess> StartServerAsync(ServerKind kind, params string[] hostArguments)
     {
-        var server = await ServerProcess.StartAsync(kind, Paths);
+        var server = await ServerProcess.StartAsync(kind, Paths, hostArguments);
         ReadyLines.TryAdd(kind.Name(), server.ReadyLine);
         return server;
     }

@@ -112,7 +112,7 @@ internal sealed class SoakClient(SoakRun run)
         try
         {
             using var timeout = new CancellationTokenSource(ConnectTimeout);
-            connection = await WsConnection.ConnectAsync(run.Target, ReceiveBufferSize, timeout.Token);
+            connection = await WsConnection.ConnectAsync(run.Target, ReceiveBufferSize, timeout.Token, run.NextAuthorizationHeader());
         }
         catch (Exception e)
         {

@@ -48,9 +48,14 @@ internal sealed class SoakRun : IDisposable
     private readonly long[] _counts = new long[Enum.GetValues<SoakCount>().Length];
     private readonly CancellationTokenSource _stop = new();
 
-    public SoakRun(ClientTarget target, int clients)
+    private readonly string[]? _authorizationHeaders;
+
+    /// <param name="bearerTokens">With them, every WebSocket connect signs in as one of them (picked at random per
+    /// cycle) and the polling sessions as the first.</param>
+    public SoakRun(ClientTarget target, int clients, string[]? bearerTokens = null)
     {
         Target = target;
+        _authorizationHeaders = bearerTokens?.Select(token => $"Authorization: Bearer {token}\r\n").ToArray();
         // About ten clients per room name; each client joins one or two, so rooms are created and emptied all the time.
         RoomNames = Math.Max(1, clients / 10);
         Http = new HttpClient(new SocketsHttpHandler
@@ -76,7 +81,15 @@ internal sealed class SoakRun : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
+        if (bearerTokens is [var first, ..])
+        {
+            Http.DefaultRequestHeaders.Authorization = new("Bearer", first);
+        }
     }
+
+    /// <summary>The header line a WebSocket connect sends to sign in ("Authorization: Bearer …\r\n"), or null.</summary>
+    public string? NextAuthorizationHeader() =>
+        _authorizationHeaders is { Length: > 0 } headers ? headers[Random.Shared.Next(headers.Length)] : null;
 
     public ClientTarget Target { get; }
 

@@ -45,7 +45,7 @@ internal sealed class SoakScenario(SoakSettings settings) : Scenario
 
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(500);
 
-    public override string Name => $"soak-churn-{settings.Clients}";
+    public override string Name => $"soak-churn-{settings.Clients}" + (settings.SignedIn ? "-signed-in" : "");
 
     public override IReadOnlyList<MetricDefinition> Metrics =>
     [
@@ -84,9 +84,14 @@ internal sealed class SoakScenario(SoakSettings settings) : Scenario
                 context.Log($"{Name}: skipped on {kind.Name()} (no Engine.IO sessions to churn)");
                 continue;
             }
+            if (settings.SignedIn && kind == ServerKind.Node)
+            {
+                context.Log($"{Name}: skipped on {kind.Name()} (the Node peer has no sign-in)");
+                continue;
+            }
             samples.Add(await GuardAsync(context, kind, 0, async () =>
             {
-                using var server = await context.StartServerAsync(kind);
+                using var server = await context.StartServerAsync(kind, settings.SignedIn ? ["--signed-in"] : []);
                 return await MeasureAsync(context, server);
             }));
         }
@@ -221,10 +226,25 @@ internal sealed class SoakScenario(SoakSettings settings) : Scenario
     /// N clients churning for <paramref name="duration"/>, then the stop: every client finishes its cycle and
     /// leaves. Rates count up to the stop; failures count the leaving too.
     /// </summary>
+    /// <summary>Bearer tokens from our host's <c>/token</c>: one user per four client slots.</summary>
+    private static async Task<string[]> SignInAsync(ClientTarget target, int clients)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{target.HostHeader}/") };
+        var tokens = new string[Math.Max(1, clients / 4)];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            using var response = await http.PostAsync($"token?user=user-{i}", null);
+            response.EnsureSuccessStatusCode();
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            tokens[i] = json.RootElement.GetProperty("accessToken").GetString()!;
+        }
+        return tokens;
+    }
+
     private async Task<ChurnResult> ChurnAsync(RunContext context, ServerProcess server, ClientTarget target,
         TimeSpan duration, string label, bool progress)
     {
-        var run = new SoakRun(target, settings.Clients);
+        var run = new SoakRun(target, settings.Clients, settings.SignedIn ? await SignInAsync(target, settings.Clients) : null);
         var clients = Enumerable.Range(0, settings.Clients).Select(_ => new SoakClient(run)).ToArray();
         var start = server.Cpu();
         var loops = clients.Select(client => client.RunAsync()).ToArray();

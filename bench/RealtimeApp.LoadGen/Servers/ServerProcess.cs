@@ -42,7 +42,8 @@ internal sealed class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths)
+    /// <param name="hostArguments">More arguments for our host (e.g. <c>--signed-in</c>); the Node peer takes none.</param>
+    public static async Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths, params string[] hostArguments)
     {
         var start = new ProcessStartInfo("taskset")
         {
@@ -64,7 +65,7 @@ internal sealed class ServerProcess : IDisposable
         {
             // Ours and the ceiling are the same host; the ceiling row only uses its raw Kestrel endpoints.
             start.WorkingDirectory = Path.GetDirectoryName(paths.BenchHostDll)!;
-            foreach (var argument in new[] { DotnetHost(), paths.BenchHostDll, "0" })
+            foreach (var argument in (string[])[DotnetHost(), paths.BenchHostDll, "0", .. hostArguments])
             {
                 start.ArgumentList.Add(argument);
             }

@@ -59,13 +59,15 @@ internal sealed class WsConnection : IDisposable
     /// TCP connect, WebSocket upgrade and, for Engine.IO targets, the open packet and the <c>40</c> join
     /// (Socket.IO connected). Returns before any packet after that is read: call <see cref="Start"/>.
     /// </summary>
-    public static async Task<WsConnection> ConnectAsync(ClientTarget target, int bufferSize, CancellationToken cancellationToken)
+    /// <param name="extraHeaders">Header lines for the upgrade request, each ending in CRLF (e.g. a bearer token), or null.</param>
+    public static async Task<WsConnection> ConnectAsync(ClientTarget target, int bufferSize, CancellationToken cancellationToken,
+        string? extraHeaders = null)
     {
         var connection = new WsConnection(ClientSockets.Create(), target.EngineIo, bufferSize);
         try
         {
             await connection._socket.ConnectAsync(target.Server, cancellationToken);
-            await connection.UpgradeAsync(target, cancellationToken);
+            await connection.UpgradeAsync(target, extraHeaders, cancellationToken);
             if (target.EngineIo)
             {
                 await connection.JoinAsync(cancellationToken);
@@ -113,13 +115,13 @@ internal sealed class WsConnection : IDisposable
         _socket.Dispose();
     }
 
-    private async Task UpgradeAsync(ClientTarget target, CancellationToken cancellationToken)
+    private async Task UpgradeAsync(ClientTarget target, string? extraHeaders, CancellationToken cancellationToken)
     {
         var key = new byte[16];
         Random.Shared.NextBytes(key);
         var request = Encoding.ASCII.GetBytes(
             $"GET {target.WebSocketPath} HTTP/1.1\r\nHost: {target.HostHeader}\r\nUpgrade: websocket\r\n" +
-            $"Connection: Upgrade\r\nSec-WebSocket-Key: {Convert.ToBase64String(key)}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            $"Connection: Upgrade\r\nSec-WebSocket-Key: {Convert.ToBase64String(key)}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n");
         await _socket.SendAsync(request, SocketFlags.None, cancellationToken);
         while (true)
         {

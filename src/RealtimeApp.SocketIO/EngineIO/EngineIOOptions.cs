@@ -110,7 +110,35 @@ public sealed class EngineIOOptions
     /// </summary>
     public RateLimitOptions? HandshakeRateLimit { get; set; }
 
-    internal EngineIOOptions Clone() => (EngineIOOptions)MemberwiseClone();
+    /// <summary>
+    /// Refuse WebSocket requests (a WebSocket handshake, and the upgrade of a polling session) that a browser
+    /// sends from another site: browsers apply no CORS to WebSockets and send the page's cookies with them, so
+    /// without this any site a signed-in user visits could open a socket as that user (cross-site WebSocket
+    /// hijacking). A request whose <c>Origin</c> header is neither the server's own origin (same scheme, host
+    /// and port as the request), nor in <see cref="AllowedOrigins"/>, nor (when that list is empty) allowed by
+    /// the endpoint's CORS policy (<c>MapSocketIO().RequireCors(...)</c>) gets HTTP 403 and
+    /// <c>{"code":4,"message":"origin not allowed"}</c>. A request without <c>Origin</c> (not a browser) and
+    /// polling requests (CORS covers those) are never refused for it. Default off, as in Node's engine.io and
+    /// ASP.NET Core's WebSockets (both accept any origin unless told otherwise); turn it on for a server whose
+    /// sockets act for a signed-in user.
+    /// </summary>
+    public bool CheckWebSocketOrigin { get; set; }
+
+    /// <summary>
+    /// Origins (<c>https://app.example.com</c>, <c>http://localhost:5000</c>: scheme, host and port, no path)
+    /// whose pages may open WebSockets when <see cref="CheckWebSocketOrigin"/> is on, besides the server's own
+    /// origin. Compared without case, a default port being the same as none. Empty (the default): the
+    /// endpoint's CORS policy decides instead, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> list.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; set; } = new List<string>();
+
+    // Each endpoint gets its own list: its configure callback must not change another endpoint's.
+    internal EngineIOOptions Clone()
+    {
+        var clone = (EngineIOOptions)MemberwiseClone();
+        clone.AllowedOrigins = new List<string>(AllowedOrigins);
+        return clone;
+    }
 
     internal bool Allows(EngineTransports transport) => (Transports & transport) != 0;
 }

@@ -43,5 +43,11 @@ public sealed partial class EngineServer
         [LoggerMessage(EventId = 6, Message = "Engine.IO handshake from {RemoteAddress} refused by {Limit}: HTTP {StatusCode} {Message}", EventName = "HandshakeRefused")]
         public static partial void HandshakeRefused(ILogger logger, LogLevel level, string limit, int statusCode, string message,
             IPAddress? remoteAddress);
+
+        // Information, as ASP.NET Core's CORS service logs a refused origin: an attack, or a page the operator
+        // forgot to allow (AllowedOrigins or the endpoint's CORS policy); either way someone should see it.
+        [LoggerMessage(7, LogLevel.Information, "WebSocket request from {RemoteAddress} with Origin {Origin} refused: not this server's origin, "
+            + "not in AllowedOrigins and not allowed by the endpoint's CORS policy (CheckWebSocketOrigin)", EventName = "WebSocketOriginRefused")]
+        public static partial void WebSocketOriginRefused(ILogger logger, string origin, IPAddress? remoteAddress);
     }
 }

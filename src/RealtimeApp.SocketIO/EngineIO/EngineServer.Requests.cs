@@ -8,7 +8,8 @@ namespace RealtimeApp.SocketIO.EngineIO;
 // HTTP entry point. Validation follows Node's engine.io order (server.ts verify + handshake), so each
 // bad request gets the same error code it would get from Node:
 //   0 unknown transport → (sid) 1 unknown sid, 3 transport mismatch → (handshake) 2 not GET,
-//   3 websocket without upgrade, 4 refused by AllowRequest, 5 unsupported EIO revision (3 is
+//   3 websocket without upgrade, 4 WebSocket from a foreign origin (CheckWebSocketOrigin, ours: Node has no such
+//   check), 4 refused by AllowRequest, 5 unsupported EIO revision (3 is
 //   supported only with AllowEIO3, as Node's allowEIO3).
 public sealed partial class EngineServer
 {
@@ -58,6 +59,10 @@ public sealed partial class EngineServer
         if (transport == EngineTransports.WebSocket && !request.IsWebSocketUpgrade)
         {
             await RefuseAsync(context, EngineErrorCode.BadRequest, "websocket handshake without upgrade");
+            return;
+        }
+        if (transport == EngineTransports.WebSocket && !await AdmitWebSocketOriginAsync(context))
+        {
             return;
         }
         if (Options.AllowRequest is { } allowRequest && await allowRequest(context) is { } refusal)
@@ -117,6 +122,11 @@ public sealed partial class EngineServer
         if (!Options.AllowUpgrades)
         {
             await RefuseAsync(context, EngineErrorCode.BadRequest, "upgrades are disabled");
+            return;
+        }
+        // Refused before anything touches the session: it goes on polling as if the upgrade never came.
+        if (!await AdmitWebSocketOriginAsync(context))
+        {
             return;
         }
         var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());

@@ -60,6 +60,28 @@ internal sealed class EngineIOOptionsValidator(IConfiguration? configuration = n
         {
             CheckCookie(problems, cookie);
         }
+        CheckAllowedOrigins(problems, options);
+    }
+
+    private static void CheckAllowedOrigins(SettingProblems problems, EngineIOOptions options)
+    {
+        var origins = options.AllowedOrigins ?? [];
+        for (var i = 0; i < origins.Count; i++)
+        {
+            // "*" would turn the check off while it looks on; a path never matches an Origin header.
+            if (EngineServer.NormalizeOrigin(origins[i]) is null)
+            {
+                problems.Add($"{nameof(options.AllowedOrigins)}:{i}", origins[i],
+                    "must be an origin: http:// or https://, a host and an optional port, no path (e.g. https://app.example.com); "
+                    + "to accept any origin leave CheckWebSocketOrigin off");
+            }
+        }
+        if (origins.Count > 0 && !options.CheckWebSocketOrigin)
+        {
+            // Listing origins and believing WebSockets are protected, while nothing checks them.
+            problems.Add(nameof(options.CheckWebSocketOrigin), options.CheckWebSocketOrigin,
+                $"must be true when {problems.Key(nameof(options.AllowedOrigins))} is set (the list is used only by the origin check)");
+        }
     }
 
     /// <summary>A token bucket: a finite rate within [<paramref name="min"/>, <paramref name="max"/>], a burst of at least one.</summary>

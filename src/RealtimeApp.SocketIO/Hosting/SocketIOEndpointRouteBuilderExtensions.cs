@@ -14,7 +14,8 @@ public static class SocketIOEndpointRouteBuilderExtensions
     /// <summary>
     /// Serves Socket.IO at <paramref name="path"/> (default <c>/socket.io</c>, as Node), and the client bundle
     /// under it unless <see cref="SocketIOOptions.ServeClient"/> is off. Returns the endpoints, so
-    /// <c>.RequireCors(...)</c> applies CORS to every Socket.IO response and to the bundle.
+    /// <c>.RequireCors(...)</c> applies CORS to every Socket.IO response and to the bundle, and
+    /// <c>.RequireAuthorization(...)</c> to every Engine.IO request (not to the bundle, which stays anonymous).
     /// </summary>
     public static EngineIOEndpointConventionBuilder MapSocketIO(this IEndpointRouteBuilder endpoints, string path = "/socket.io")
     {
@@ -26,7 +27,10 @@ public static class SocketIOEndpointRouteBuilderExtensions
         if (server.Options.ServeClient)
         {
             // Literal routes win over the Engine.IO catch-all under the same path.
-            var bundle = endpoints.MapGroup("/" + path.Trim('/'));
+            // The bundle is the public npm file, not the app's data: it stays anonymous under a
+            // RequireAuthorization() on the result (a page loads it with a script tag, before or without
+            // signing in; the AuthorizationMiddleware lets IAllowAnonymous win over any policy).
+            var bundle = endpoints.MapGroup("/" + path.Trim('/')).AllowAnonymous();
             foreach (var file in ClientBundle.Files)
             {
                 bundle.MapGet("/" + file, context => ClientBundle.ServeAsync(context, file))

@@ -31,6 +31,12 @@ internal sealed class SocketIOOptionsValidator(IConfiguration? configuration = n
             problems.Add(nameof(options.ShutdownEvent), shutdownEvent,
                 $"must not be a reserved event name ({string.Join(", ", ReservedEvents.All)})");
         }
+        if (options.AuthenticationExpiredEvent is { } expiredEvent && ReservedEvents.IsReserved(expiredEvent))
+        {
+            // Emitting a reserved name throws: the expiry would fail instead of telling the client.
+            problems.Add(nameof(options.AuthenticationExpiredEvent), expiredEvent,
+                $"must not be a reserved event name ({string.Join(", ", ReservedEvents.All)})");
+        }
         if (options.ConnectionStateRecovery is { } recovery)
         {
             problems.Timer("ConnectionStateRecovery:MaxDisconnectionDuration", recovery.MaxDisconnectionDuration);

@@ -23,6 +23,11 @@ public enum DisconnectReason
     ClientNamespaceDisconnect,
     /// <summary>"server namespace disconnect": the server disconnected the socket.</summary>
     ServerNamespaceDisconnect,
+    /// <summary>
+    /// "authentication expired": the user's sign-in expired (<see cref="SocketIOOptions.CloseOnAuthenticationExpiration"/>).
+    /// Ours, not Node's; the client is told with a DISCONNECT, so it sees "io server disconnect".
+    /// </summary>
+    AuthenticationExpired,
 }
 
 /// <summary>Wire strings of <see cref="DisconnectReason"/>, identical to Node's socket.io.</summary>
@@ -40,6 +45,7 @@ public static class DisconnectReasons
         DisconnectReason.ForcedServerClose => "forced server close",
         DisconnectReason.ClientNamespaceDisconnect => "client namespace disconnect",
         DisconnectReason.ServerNamespaceDisconnect => "server namespace disconnect",
+        DisconnectReason.AuthenticationExpired => "authentication expired",
         _ => "transport error",
     };
 

@@ -10,7 +10,7 @@ namespace RealtimeApp.SocketIO;
 /// reassembles binary attachments, routes packets to sockets and enforces the connect timeout. Any
 /// protocol violation closes this one connection, as Node does, never anything else.
 /// </summary>
-internal sealed class SocketIOConnection
+internal sealed partial class SocketIOConnection
 {
     private readonly SocketIOServer _server;
     private readonly Dictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
@@ -24,6 +24,7 @@ internal sealed class SocketIOConnection
         _server = server;
         Session = session;
         _assembler = new BinaryPacketAssembler(server.Options.MaxAttachments);
+        ArmAuthenticationExpiry();
         if (IsLegacyClient)
         {
             // Engine.IO v3 clients speak Socket.IO protocol 4, where the main namespace is joined implicitly:
@@ -180,6 +181,7 @@ internal sealed class SocketIOConnection
             socket.OnClose(socket == origin || origin is null ? reason : DisconnectReason.ServerNamespaceDisconnect);
         }
         DisposeConnectTimer();
+        DisposeExpiryTimer();
         Session.Close();
     }
 
@@ -187,6 +189,7 @@ internal sealed class SocketIOConnection
     public void OnEngineClosed(EngineCloseReason reason)
     {
         DisposeConnectTimer();
+        DisposeExpiryTimer();
         var mapped = DisconnectReasons.FromEngine(reason);
         foreach (var socket in Snapshot())
         {

@@ -36,7 +36,15 @@ internal sealed partial class SocketIOLog(ILogger logger)
         }
     }
 
-    // cause: what refused it, Middleware, InvalidNamespace, ConnectionClosed, Shutdown, or the limit's option
+    // A namespace's authorization could not run (no AddAuthorization, an unknown policy, a throwing handler):
+    // an Error, since every CONNECT to it is refused until the app is fixed.
+    public void AuthorizationFailed(string ns, string socketId, Exception exception) => LogAuthorizationFailed(logger, ns, socketId, exception);
+
+    [LoggerMessage(7, LogLevel.Error, "Socket.IO authorization of namespace {Namespace} failed (socket {SocketId}); the CONNECT is refused",
+        EventName = "AuthorizationFailed")]
+    private static partial void LogAuthorizationFailed(ILogger logger, string @namespace, string socketId, Exception exception);
+
+    // cause: what refused it, Authorization, Middleware, InvalidNamespace, ConnectionClosed, Shutdown, or the limit's option
     // name (MaxNamespacesPerConnection), which is logged at Information.
     public void ConnectRefused(string ns, string sid, string cause, string message)
     {

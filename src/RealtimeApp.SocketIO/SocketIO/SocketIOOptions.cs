@@ -79,6 +79,25 @@ public sealed class SocketIOOptions
     /// <c>"shutdown"</c>; null sends nothing, as Node.
     /// </summary>
     public string? ShutdownEvent { get; set; } = "shutdown";
+
+    /// <summary>
+    /// Disconnect a signed-in client when its authentication expires (SignalR's
+    /// <c>CloseOnAuthenticationExpiration</c>): the cookie's or token's expiry, as the app's authentication
+    /// handler reported it for the engine handshake request (<see cref="SocketHandshake.AuthenticationExpiresAt"/>).
+    /// Then every socket of that engine connection gets <see cref="AuthenticationExpiredEvent"/>, then a
+    /// DISCONNECT (server-side reason "authentication expired"; the official client sees
+    /// <c>"io server disconnect"</c> and does not reconnect by itself: it should sign in again, then
+    /// <c>socket.connect()</c>), and the connection closes. Without it a socket outlives its credentials for as
+    /// long as it stays connected. Default off, as SignalR.
+    /// </summary>
+    public bool CloseOnAuthenticationExpiration { get; set; }
+
+    /// <summary>
+    /// The event sent to each socket just before <see cref="CloseOnAuthenticationExpiration"/> disconnects it,
+    /// with one argument, <c>{ "message": "authentication expired" }</c>, so the client can tell the user why.
+    /// Default <c>"auth_expired"</c>; null sends nothing.
+    /// </summary>
+    public string? AuthenticationExpiredEvent { get; set; } = "auth_expired";
 }
 
 /// <summary>Connection state recovery settings (Node's names and defaults).</summary>

@@ -177,14 +177,14 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
         }
         try
         {
-            var (socket, refused) = await ns.ConnectAsync(connection, auth);
+            var (socket, refused, cause) = await ns.ConnectAsync(connection, auth);
             if (refused is null)
             {
                 SocketIOTracing.ConnectAccepted(activity, socket.Id);
             }
             else
             {
-                Log.ConnectRefused(name, connection.Session.Id, connection.Session.IsOpen ? "Middleware" : "ConnectionClosed", refused);
+                Log.ConnectRefused(name, connection.Session.Id, cause!, refused);
                 SocketIOTracing.ConnectRefused(activity, socket.Id, refused);
             }
         }

@@ -224,8 +224,8 @@ public sealed partial class SocketNamespace
     /// own-id room, send the missed packets and the CONNECT reply, then the connection listeners — so events
     /// they emit follow the reply on the wire.
     /// </summary>
-    /// <returns>The socket, and null when it joined; otherwise why not (for the log and the trace).</returns>
-    internal async Task<(SocketContext Socket, string? Refusal)> ConnectAsync(SocketIOConnection connection, JsonElement auth)
+    /// <returns>The socket, and null when it joined; otherwise why not and what refused it (for the log and the trace).</returns>
+    internal async Task<(SocketContext Socket, string? Refusal, string? Cause)> ConnectAsync(SocketIOConnection connection, JsonElement auth)
     {
         var legacy = connection.IsLegacyClient;
         var handshake = new SocketHandshake(connection.Session.Request, auth);
@@ -234,7 +234,10 @@ public sealed partial class SocketNamespace
             legacy ? LegacyProtocol.SocketId(Name, connection.Session.Id) : SocketIOServer.NewId(), handshake,
             pid: StoresPackets && !legacy ? SocketIOServer.NewId() : null);
 
-        var refusal = restored is not null && _recovery!.SkipMiddlewares ? null : await RunMiddlewareAsync(socket);
+        // Authorization first and always (a recovered socket too: the user may have changed since).
+        var refusal = await AuthorizeAsync(socket);
+        var cause = refusal is null ? "Middleware" : "Authorization";
+        refusal ??= restored is not null && _recovery!.SkipMiddlewares ? null : await RunMiddlewareAsync(socket);
         if (!connection.Session.IsOpen || refusal is not null)
         {
             if (restored is not null)
@@ -248,7 +251,7 @@ public sealed partial class SocketNamespace
                 var payload = legacy ? LegacyProtocol.ConnectError(refused.Message, refused.Data) : ConnectError(refused.Message, refused.Data);
                 connection.Send(OutgoingPacket.Create(SocketPacketType.ConnectError, Name, null, payload));
             }
-            return (socket, refusal?.Message ?? "connection closed during the join");
+            return (socket, refusal?.Message ?? "connection closed during the join", connection.Session.IsOpen ? cause : "ConnectionClosed");
         }
 
         if (restored is null)
@@ -282,7 +285,7 @@ public sealed partial class SocketNamespace
             // This CONNECT began before the drain and joined after BeginShutdown told every socket.
             Server.TellShutdown(socket);
         }
-        return (socket, null);
+        return (socket, null, null);
     }
 
     /// <summary>
@@ -363,41 +366,4 @@ public sealed partial class SocketNamespace
         }
         return stream.ToArray();
     }
-}
-
-/// <summary>Thrown by connection middleware to refuse a socket with a message (and optional data) for the client.</summary>
-public sealed class ConnectionRefusedException : Exception
-{
-    /// <summary>Refuses with <paramref name="message"/> only (the client's <c>err.message</c>).</summary>
-    public ConnectionRefusedException(string message) : base(message)
-    {
-    }
-
-    /// <summary>Refuses with <paramref name="message"/> and <paramref name="data"/>, already JSON (trim- and AOT-safe).</summary>
-    public ConnectionRefusedException(string message, JsonElement data) : base(message)
-    {
-        ErrorData = JsonData = data;
-    }
-
-    /// <summary>
-    /// Refuses with <paramref name="message"/> and <paramref name="data"/>, serialized now as its runtime type (by
-    /// reflection). In trimmed or NativeAOT apps pass a <see cref="JsonElement"/> (e.g. from
-    /// <c>JsonSerializer.SerializeToElement(value, context.Type)</c>).
-    /// </summary>
-    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
-    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
-    public ConnectionRefusedException(string message, object? data) : base(message)
-    {
-        ErrorData = data;
-        JsonData = data is null ? null : JsonSerializer.SerializeToElement(data, SocketPayload.DefaultOptions.GetTypeInfo(data.GetType()));
-    }
-
-    /// <summary>
-    /// Extra data sent in the CONNECT_ERROR packet (the client's <c>err.data</c>), as given. Named apart from
-    /// <see cref="Exception.Data"/>, the BCL's own dictionary, which it would otherwise hide.
-    /// </summary>
-    public object? ErrorData { get; }
-
-    /// <summary>The same data as JSON, as it goes on the wire.</summary>
-    internal JsonElement? JsonData { get; }
 }

@@ -5,7 +5,36 @@ namespace RealtimeApp.Items;
 // The /item wire contract (camelCase JSON), in one place. README "The /item board" documents it.
 
 /// <summary><c>item:list</c>: newest first; <paramref name="Cursor"/> is the previous page's <c>nextCursor</c>.</summary>
-public sealed record ListItemsRequest(string? Cursor, int? Limit);
+public sealed record ListItemsRequest(
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(CursorConverter))] string? Cursor, int? Limit);
+
+/// <summary>
+/// Reads <c>cursor</c> whatever its JSON type: a string as is; any other value (a number, an object) as a cursor
+/// no page has, so the request gets an empty page instead of a type error.
+/// </summary>
+internal sealed class CursorConverter : System.Text.Json.Serialization.JsonConverter<string?>
+{
+    public const string Unreadable = "unreadable";
+
+    public override bool HandleNull => true;
+
+    public override string? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case System.Text.Json.JsonTokenType.String:
+                return reader.GetString();
+            case System.Text.Json.JsonTokenType.Null:
+                return null;
+            default:
+                reader.Skip();
+                return Unreadable;
+        }
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, string? value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteStringValue(value);
+}
 
 /// <summary><c>item:create</c>.</summary>
 public sealed record CreateItemRequest(string? Title, string? Description, decimal? StartingPrice, DateTimeOffset? ClosesAt);

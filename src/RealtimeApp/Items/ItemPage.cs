@@ -8,9 +8,15 @@ namespace RealtimeApp.Items;
 /// </summary>
 internal static class ItemPage
 {
-    /// <summary>The sequence to read below for <paramref name="cursor"/> (everything when there is none).</summary>
+    /// <summary>
+    /// The sequence to read below for <paramref name="cursor"/>: everything when there is none (null or empty);
+    /// nothing (an empty last page, not an error) when it is not one this board handed out — as the Flask
+    /// ancestor answered a cursor it could not read, and so a client paging with a stale or mangled cursor stops.
+    /// </summary>
     public static long Before(string? cursor) =>
-        long.TryParse(cursor, CultureInfo.InvariantCulture, out var before) ? before : long.MaxValue;
+        string.IsNullOrEmpty(cursor) ? long.MaxValue
+        : long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var before) ? before
+        : 0;
 
     /// <summary>The page and the next cursor from up to <paramref name="limit"/> + 1 rows read.</summary>
     public static (IReadOnlyList<Item> Items, string? NextCursor) From(List<(long Seq, Item Item)> rows, int limit)

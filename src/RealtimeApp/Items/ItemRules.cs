@@ -7,6 +7,9 @@ namespace RealtimeApp.Items;
 /// </summary>
 public static class ItemRules
 {
+    // Lengths count what a person sees as one character (a grapheme: an emoji, a letter with its accents), as
+    // README says, not UTF-16 units: 61 emoji are a 61-character title, as the Python ancestor counted them.
+
     /// <summary>Longest title, in characters.</summary>
     public const int MaxTitle = 120;
     /// <summary>Longest description, in characters.</summary>
@@ -19,18 +22,18 @@ public static class ItemRules
     /// <summary>A display name: 1–40 characters, not blank, no control characters.</summary>
     public static string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "name required"
-        : name.Length > MaxName ? $"name longer than {MaxName} characters"
+        : Characters(name) > MaxName ? $"name longer than {MaxName} characters"
         : name.Any(char.IsControl) ? "name contains control characters"
         : null;
 
     /// <summary>Checks a create request at <paramref name="now"/>.</summary>
     public static ItemError? Validate(CreateItemRequest request, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Trim().Length > MaxTitle)
+        if (string.IsNullOrWhiteSpace(request.Title) || Characters(request.Title.Trim()) > MaxTitle)
         {
             return Invalid($"title must be 1-{MaxTitle} characters");
         }
-        if ((request.Description ?? "").Length > MaxDescription)
+        if (Characters(request.Description ?? "") > MaxDescription)
         {
             return Invalid($"description must be at most {MaxDescription} characters");
         }
@@ -80,6 +83,9 @@ public static class ItemRules
         : price <= 0 || price > MaxPrice ? Invalid($"{field} must be above 0 and at most {MaxPrice}")
         : decimal.Round(price, 2) != price ? Invalid($"{field} has more than 2 decimals")
         : null;
+
+    /// <summary>How many characters a person sees in <paramref name="text"/> (extended grapheme clusters).</summary>
+    public static int Characters(string text) => new System.Globalization.StringInfo(text).LengthInTextElements;
 
     private static ItemError Invalid(string message) => new(ItemErrorCodes.InvalidInput, message);
 }

@@ -22,6 +22,9 @@ public sealed class OptionsValidationTests
     private const string HeartbeatRange = "must be between 00:00:00.001 and 24.20:31:23.647 (the client waits PingInterval + "
         + "PingTimeout with a JavaScript timer, which fires at once past 2^31-1 ms) " + Hint;
 
+    private const string OriginRule = "must be an origin: http:// or https://, a host and an optional port, no path "
+        + "(e.g. https://app.example.com); to accept any origin leave CheckWebSocketOrigin off";
+
     public static TheoryData<string, string> Rules => new()
     {
         // settings ("key=value|key=value"), the expected line
@@ -54,7 +57,16 @@ public sealed class OptionsValidationTests
         { "SocketIO:EventRateLimit:PermitsPerSecond=-1", "SocketIO:EventRateLimit:PermitsPerSecond = \"-1\": must be a finite number above 0" },
         { "SocketIO:EventRateLimit:Burst=0", "SocketIO:EventRateLimit:Burst = \"0\": must be at least 1 (a bucket that holds no permit refuses everything)" },
         { "SocketIO:ShutdownEvent=disconnect", "SocketIO:ShutdownEvent = \"disconnect\": must not be a reserved event name (connect, connect_error, disconnect, disconnecting, newListener, removeListener)" },
+        { "SocketIO:AuthenticationExpiredEvent=connect_error", "SocketIO:AuthenticationExpiredEvent = \"connect_error\": must not be a reserved event name (connect, connect_error, disconnect, disconnecting, newListener, removeListener)" },
         { "SocketIO:ConnectionStateRecovery:MaxDisconnectionDuration=0", $"SocketIO:ConnectionStateRecovery:MaxDisconnectionDuration = \"0\" (00:00:00): {TimerRange}" },
+        { "SocketIO:CheckWebSocketOrigin=true|SocketIO:AllowedOrigins:0=https://ok.example|SocketIO:AllowedOrigins:1=*",
+            $"SocketIO:AllowedOrigins:1 = \"*\": {OriginRule}" },
+        { "SocketIO:CheckWebSocketOrigin=true|SocketIO:AllowedOrigins:0=https://app.example.com/board",
+            $"SocketIO:AllowedOrigins:0 = \"https://app.example.com/board\": {OriginRule}" },
+        { "SocketIO:CheckWebSocketOrigin=true|SocketIO:AllowedOrigins:0=ws://app.example.com",
+            $"SocketIO:AllowedOrigins:0 = \"ws://app.example.com\": {OriginRule}" },
+        { "SocketIO:AllowedOrigins:0=https://app.example.com",
+            "SocketIO:CheckWebSocketOrigin = False: must be true when SocketIO:AllowedOrigins is set (the list is used only by the origin check)" },
         // Values that do not convert: the binder's exception becomes a line like the others.
         { "SocketIO:MaxSessions=abc", "SocketIO:MaxSessions = \"abc\": must be a whole number (Int32), or empty for none" },
         { "SocketIO:PingInterval=soon", $"SocketIO:PingInterval = \"soon\": must be a TimeSpan such as 00:00:30 {Hint}" },

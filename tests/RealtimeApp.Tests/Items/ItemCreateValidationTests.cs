@@ -15,6 +15,7 @@ public sealed class ItemCreateValidationTests(ItemBoardFixture board) : IClassFi
         ["blank title"] = [new { title = "   ", startingPrice = 10m }],
         ["empty title"] = [new { title = "", startingPrice = 10m }],
         ["title of 121 characters"] = [new { title = new string('t', 121), startingPrice = 10m }],
+        ["title of 121 emoji"] = [new { title = string.Concat(Enumerable.Repeat("\U0001F600", 121)), startingPrice = 10m }],
         ["description of 2001 characters"] = [new { title = "ok", description = new string('d', 2001), startingPrice = 10m }],
         ["missing startingPrice"] = [new { title = "ok" }],
         ["null startingPrice"] = [new { title = "ok", startingPrice = (decimal?)null }],
@@ -58,6 +59,26 @@ public sealed class ItemCreateValidationTests(ItemBoardFixture board) : IClassFi
         var good = (await board.Olga.RequestAsync("item:create", new { title = $"after {name}", startingPrice = 1m })).AssertOk();
         Assert.Equal(before.Count + 1, (await board.App.GetAllItemsAsync()).Count);
         Assert.Equal(good.Id(), (await board.App.GetAllItemsAsync())[0].Id());
+    }
+
+    [Fact]
+    public async Task Lengths_count_what_a_person_sees_emoji_and_joined_sequences_are_one_character_each()
+    {
+        // 😀 is two UTF-16 units; 👨‍👩‍👧 is one character of eight units (three emoji joined by zero-width joiners).
+        var grin = "\U0001F600";
+        var family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";
+        foreach (var title in new[] { string.Concat(Enumerable.Repeat(grin, 61)), string.Concat(Enumerable.Repeat(grin, 120)),
+            string.Concat(Enumerable.Repeat(family, 120)) })
+        {
+            var created = (await board.Olga.RequestAsync("item:create", new
+            {
+                title, description = string.Concat(Enumerable.Repeat(grin, 2000)), startingPrice = 1m,
+            })).AssertOk();
+            Assert.Equal(title, created.Str("title"));
+            ItemJson.AssertSameState(created, await board.App.GetExistingItemAsync(created.Id()));
+        }
+        (await board.Olga.RequestAsync("item:create", new { title = string.Concat(Enumerable.Repeat(family, 121)), startingPrice = 1m }))
+            .AssertError("invalid_input", "121 joined emoji");
     }
 
     [Fact]

@@ -67,7 +67,6 @@ public sealed class ItemListAndHttpTests
             ["limit -1"] = [new { limit = -1 }],
             ["limit 2.5"] = [new { limit = 2.5 }],
             ["limit is text"] = [new { limit = "two" }],
-            ["cursor is a number"] = [new { cursor = 5, limit = 2 }],
             ["string payload"] = ["page"],
             ["number payload"] = [2],
         };
@@ -77,6 +76,28 @@ public sealed class ItemListAndHttpTests
         }
         var fine = (await client.RequestAsync("item:list", new { limit = 1 })).AssertOk();
         Assert.Single(fine.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_unreadable_cursor_gets_an_empty_last_page_not_an_error()
+    {
+        await using var app = await ItemApp.StartAsync();
+        await using var client = await app.ConnectAsync("pager");
+        (await client.RequestAsync("item:create", new { title = "one", startingPrice = 1m })).AssertOk();
+
+        foreach (var cursor in new object[] { 5, "not-a-cursor", "-3", new { seq = 1 }, true })
+        {
+            var page = (await client.RequestAsync("item:list", new { cursor, limit = 2 })).AssertOk();
+            Assert.Empty(page.GetProperty("items").EnumerateArray());
+            Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
+        }
+        var http = await app.Http.GetFromJsonAsync<JsonElement>("/api/items?cursor=garbage");
+        Assert.Empty(http.GetProperty("items").EnumerateArray());
+        // No cursor, or an empty one, is the first page.
+        foreach (var first in new object[] { new { limit = 2 }, new { cursor = "", limit = 2 }, new { cursor = (string?)null, limit = 2 } })
+        {
+            Assert.Single((await client.RequestAsync("item:list", first)).AssertOk().GetProperty("items").EnumerateArray());
+        }
     }
 
     [Fact]
