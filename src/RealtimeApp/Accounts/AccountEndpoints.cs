@@ -18,7 +18,11 @@ internal static class AccountEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/account").RequireCors(AppCors.Policy);
-        account.MapGet("/me", (HttpContext http) => Results.Ok(Me(http.User.Identity)));
+        account.MapGet("/me", (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";   // per user, per moment: never from a cache
+            return Results.Ok(Me(http.User.Identity));
+        });
         // Every POST changes who is signed in: same-origin only (SameOriginFilter runs before the body is read).
         var writes = account.MapGroup("").AddEndpointFilter<SameOriginFilter>();
         writes.MapPost("/register", RegisterAsync);
@@ -39,11 +43,13 @@ internal static class AccountEndpoints
         }
         // The name is shown on items and bids: the board's own rule (1-40 characters, no control characters)
         // first; Identity then keeps it unique (case-insensitively, so "Olga" cannot pose as "olga").
-        if (ItemRules.ValidateName(input.UserName) is { } problem)
+        // Trimmed, as the board always kept names: " olga" is not a second "olga".
+        var name = input.UserName.Trim();
+        if (ItemRules.ValidateName(name) is { } problem)
         {
             return Invalid(problem);
         }
-        var user = new BoardUser { UserName = input.UserName };
+        var user = new BoardUser { UserName = name };
         var created = await users.CreateAsync(user, input.Password);
         if (!created.Succeeded)
         {
@@ -67,7 +73,7 @@ internal static class AccountEndpoints
         }
         UseScheme(signIn, useCookies);
         // Found by its normalized name (any case), so the answer shows the account's own spelling.
-        var user = await signIn.UserManager.FindByNameAsync(input.UserName);
+        var user = await signIn.UserManager.FindByNameAsync(input.UserName.Trim());
         var result = user is null
             ? SignInResult.Failed
             : await signIn.PasswordSignInAsync(user, input.Password, isPersistent: true, lockoutOnFailure: true);

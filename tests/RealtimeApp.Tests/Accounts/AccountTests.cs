@@ -93,6 +93,8 @@ public sealed class AccountTests
 
         var taken = await JsonAsync(await PostAsync(http, "account/register", new { userName = "OLGA", password = Password }), HttpStatusCode.Conflict);
         Assert.Equal("name_taken", taken.Str("code"));
+        // Names are trimmed, as the board always kept them: " olga " is olga again.
+        Assert.Equal("name_taken", (await JsonAsync(await PostAsync(http, "account/register", new { userName = " olga ", password = Password }), HttpStatusCode.Conflict)).Str("code"));
 
         foreach (var bad in new object[]
         {
