@@ -39,6 +39,10 @@ public sealed partial class SettingsRefusalTests
             "Cors:Origins:1 = \"http://127.0.0.1:5000/\": must be an origin such as https://example.com or http://localhost:5000 (http or https, host, optional port; no path, not even /)" },
         { "--StartupTrace:Expose=yes", "StartupTrace:Expose = \"yes\": must be true or false" },
         { "Logging__Format=xml", "Logging:Format = \"xml\": must be text or json" },
+        // The accounts' Identity section (IdentityOptions).
+        { "Identity__Lockout__MaxFailedAccessAttempts=abc", "Identity:Lockout:MaxFailedAccessAttempts = \"abc\": must be a whole number (Int32)" },
+        { "--Identity:Lockout:MaxFailedAccessAttempts=0", "Identity:Lockout:MaxFailedAccessAttempts = \"0\": must be between 1 and 1000" },
+        { "--Identity:Password:RequiredLength=0", "Identity:Password:RequiredLength = \"0\": must be between 1 and 128" },
     };
 
     [Theory]
