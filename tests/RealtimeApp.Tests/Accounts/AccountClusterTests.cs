@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using Npgsql;
 using RealtimeApp.Tests.Support;
@@ -54,5 +55,42 @@ public sealed class AccountClusterTests
         }
         await gone.Task.WaitAsync(ItemClient.Wait);
         Assert.False(tabOnB.Socket.Connected);
+    }
+
+    [Fact]
+    public async Task A_user_signed_in_through_one_node_bids_through_the_other_and_stays_signed_in_when_both_restart()
+    {
+        await using var cluster = await ClusterServices.StartAsync();
+        await using var a = await ItemApp.StartAsync(cluster.NodeSettings);
+        await using var b = await ItemApp.StartAsync(cluster.NodeSettings);
+        await using var seller = await a.ConnectAsync("seller");
+        var item = (await seller.RequestAsync("item:create", new { title = "Sold on A", startingPrice = 1m })).AssertOk();
+
+        // Signed in through A's page (its cookie); the same browser's socket on B bids as that account.
+        var cookies = new CookieContainer();
+        using (var onA = a.NewBrowserClient(cookies))
+        {
+            await JsonAsync(await PostAsync(onA, "account/register", new { userName = "crosser", password = ItemClient.Password }), HttpStatusCode.OK);
+        }
+        async Task<JsonElement> BidThroughAsync(ItemApp node, decimal amount)
+        {
+            await using var tab = await ItemClient.ConnectAsync(node.Address, "crosser's tab", TransportProtocol.Polling,
+                new Dictionary<string, string> { ["Cookie"] = node.CookieHeader(cookies) });
+            return (await tab.RequestAsync("item:bid", new { itemId = item.Id(), amount })).AssertOk();
+        }
+        Assert.Equal("crosser", (await BidThroughAsync(b, 2m)).Leader());
+
+        // Both nodes restart (SIGTERM, new processes, same PostgreSQL): the cookie still signs the user in on
+        // either, because the key that protects it is in the shared database, not in a node's memory.
+        Assert.Equal(0, await a.RestartAsync());
+        Assert.Equal(0, await b.RestartAsync());
+        foreach (var node in new[] { a, b })
+        {
+            using var browser = node.NewBrowserClient(cookies);
+            Assert.Equal((true, "crosser"), await MeAsync(browser));
+        }
+        var afterRestart = await BidThroughAsync(a, 3m);
+        Assert.Equal(("crosser", 3m), (afterRestart.Leader(), afterRestart.CurrentPrice()));
+        ItemJson.AssertSameState(afterRestart, await b.GetExistingItemAsync(item.Id()));
     }
 }
