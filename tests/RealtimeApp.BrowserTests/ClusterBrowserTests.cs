@@ -33,6 +33,12 @@ public sealed class ClusterBrowserTests
         await BoardBrowserTests.SignInAsync(viaProxy, "proxied");
         await BoardBrowserTests.SignInAsync(onA, "anna");
         await BoardBrowserTests.SignInAsync(onB, "bert");
+        // Every page upgrades to WebSocket, the proxied one too: its Origin (nginx's address) matches the Host nginx
+        // forwards, so the origin check (on in the app) lets it through.
+        foreach (var page in new[] { viaProxy, onA, onB })
+        {
+            await Assertions.Expect(page.GetByTestId("transport")).ToHaveTextAsync("websocket");
+        }
 
         await onA.GetByTestId("create-title").FillAsync("Clock on node A");
         await onA.GetByTestId("create-price").FillAsync("10");
