@@ -107,7 +107,12 @@ function connect() {
     setStatus('disconnected', `disconnected: ${reason}`);
     setOnline(false);
     ui.reconnect.hidden = s.active;   // the client retries by itself unless the server sent it away
+    // Sent away because this user signed out (in another tab) or the sign-in expired: follow the account's
+    // new state at once (a watcher now). Any other server disconnect keeps the Reconnect button.
+    if (reason === 'io server disconnect') followAccountChange(expired);
   }));
+  let expired = false;   // the server says the sign-in this socket was opened with has expired
+  s.on('auth_expired', current(() => { expired = true; log('your sign-in expired'); }));
   s.on('connect_error', current((error) => {
     // Refused by the namespace (no retry); otherwise it retries;
     // after a disconnect the status keeps its reason and the retry line says why the attempt failed.
@@ -221,6 +226,17 @@ function showAccount(view) {
   ui.accountForm.hidden = me.signedIn;
   ui.signedIn.hidden = !me.signedIn;
   ui.createHint.hidden = me.signedIn;
+}
+
+/**
+ * After the server disconnected this page: reconnects if the account changed meanwhile (signed out in another
+ * tab) or the socket's sign-in expired (the cookie may have been renewed since: the new handshake carries it).
+ */
+async function followAccountChange(expired) {
+  const before = me;
+  const { status, body } = await account('me');
+  showAccount(status === 200 ? body : null);
+  if (expired || me.signedIn !== before.signedIn || me.name !== before.name) connect();
 }
 
 /** Asks who the cookie belongs to, then (re)connects the socket as that user: a new handshake. */

@@ -109,9 +109,19 @@ public sealed class BoardBrowserTests
         await Card(alice, "Brass lamp").GetByTestId("close-submit").ClickAsync();
         await Assertions.Expect(Card(bob, "Brass lamp").GetByTestId("item-status")).ToContainTextAsync(new Regex("closed", RegexOptions.IgnoreCase));
 
-        // Bob signs out: his page reconnects as a watcher (no bid hint before, one now); signing in again works.
+        // Bob has a second tab (same browser, same cookie): signed in there too.
+        var bobsOtherTab = await bob.Context.NewPageAsync();
+        await bobsOtherTab.GotoAsync(address);
+        await Assertions.Expect(bobsOtherTab.GetByTestId("whoami")).ToHaveAttributeAsync("data-signed-in", "true");
+        await Assertions.Expect(bobsOtherTab.GetByTestId("status")).ToContainTextAsync(new Regex("^\\s*connected", RegexOptions.IgnoreCase));
+
+        // Bob signs out: his page reconnects as a watcher (no bid hint before, one now), and so does the other tab,
+        // which the server disconnected (every socket of the user); signing in again works.
         await bob.GetByTestId("logout-submit").ClickAsync();
         await Assertions.Expect(bob.GetByTestId("whoami")).ToHaveAttributeAsync("data-signed-in", "false");
+        await Assertions.Expect(bobsOtherTab.GetByTestId("whoami")).ToHaveAttributeAsync("data-signed-in", "false");
+        await Assertions.Expect(bobsOtherTab.GetByTestId("status")).ToContainTextAsync(new Regex("^\\s*connected", RegexOptions.IgnoreCase));
+        await Assertions.Expect(Card(bobsOtherTab, "Brass lamp").GetByTestId("bid-hint")).ToBeVisibleAsync();
         await Assertions.Expect(Card(bob, "Brass lamp").GetByTestId("bid-hint")).ToBeVisibleAsync();
         await LogInAsync(bob, "bob");
         await Assertions.Expect(Card(bob, "Tin robot").GetByTestId("close-submit")).ToBeVisibleAsync();
