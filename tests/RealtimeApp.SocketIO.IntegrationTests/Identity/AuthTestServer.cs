@@ -86,6 +86,8 @@ internal sealed class AuthTestServer : IAsyncDisposable
                 ["nsp"] = socket.Namespace.Name,
                 ["authenticated"] = socket.User.Identity?.IsAuthenticated == true,
                 ["name"] = socket.User.Identity?.Name,
+                ["userId"] = socket.UserId,
+                ["rooms"] = socket.Rooms.Where(r => r != socket.Id).Order().ToArray(),
             })));
         }
         configure?.Invoke(io);

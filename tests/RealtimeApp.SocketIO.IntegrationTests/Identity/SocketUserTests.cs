@@ -17,7 +17,7 @@ public sealed class SocketUserTests
     [InlineData("polling,websocket")]
     public async Task The_socket_user_is_the_authenticated_request_user_and_user_rooms_reach_every_tab(string transports)
     {
-        await using var server = await SignedInTestServer.StartAsync();
+        await using var server = await StartAsync();
         // Two tabs of alice, bob (who claims to be alice in auth), and an anonymous tab.
         var run = await NodeClient.RunAsync("socketio-user-client.mjs", server.BaseAddress.ToString(), transports,
             """[{"bearer":"alice"},{"bearer":"alice"},{"bearer":"bob","auth":{"name":"alice","userId":"id-alice"}},{}]""",
@@ -46,7 +46,7 @@ public sealed class SocketUserTests
     [Fact]
     public async Task A_request_carrying_another_user_for_an_existing_sid_is_refused_and_the_session_keeps_its_user()
     {
-        await using var server = await SignedInTestServer.StartAsync();
+        await using var server = await StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
 
         using var open = new HttpRequestMessage(HttpMethod.Get, "socket.io/?EIO=4&transport=polling");
@@ -77,4 +77,15 @@ public sealed class SocketUserTests
         Assert.Equal("alice", socket.User.Identity!.Name);
         Assert.Equal("id-alice", socket.UserId);
     }
+
+    // Every namespace answers whoami (AuthTestServer); tell-user emits "for-user" to every socket of a user
+    // (ToUser) and acks how many sockets its room held.
+    private static Task<AuthTestServer> StartAsync() => AuthTestServer.StartAsync(configure: io => io.Of("/").OnConnection(socket =>
+        socket.On("tell-user", async e =>
+        {
+            var target = e.Arguments.Get<string>(0)!;
+            var sockets = await io.Of("/").In(SocketIOServer.UserRoom(target)).FetchSocketsAsync();
+            io.ToUser(target).Emit("for-user", e.Arguments.Get<string>(1));
+            e.Ack?.Send(sockets.Count);
+        })));
 }
