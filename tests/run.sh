@@ -29,6 +29,20 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0}))
 done
 
+# Name every failed test (and the first line of its message) so a red CI log says what failed without the
+# whole console output.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1; next
+    }
+    want && /<Message>/ {
+      line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line)
+      printf "FAILED %s: %s\n", name, substr(line, 1, 400); want = 0
+    }' "$trx"
+done
+
 # A build break or a crashed test host runs no test: that is a failure, not "0 failed".
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status before reporting a failed test (build error or test host crash)" >&2
