@@ -121,6 +121,7 @@ public sealed partial class EngineSession
             transport = _transport;
             probe = _upgradeProbe;
             _upgradeProbe = null;
+            StopUpgradeCheck();
             StopHeartbeat();
         }
 

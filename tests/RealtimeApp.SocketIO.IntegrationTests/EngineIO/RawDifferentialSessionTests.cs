@@ -74,6 +74,30 @@ public sealed class RawDifferentialSessionTests
         Assert.Equal("4still polling", await client.PollAsync(sid));
     }
 
+    [Theory]
+    [MemberData(nameof(Targets))]
+    public async Task A_poll_waiting_during_the_upgrade_gets_its_noop_at_the_100_ms_check_not_at_once(string target)
+    {
+        // Node's engine.io releases a waiting poll from a 100 ms interval started at the probe: a client
+        // sees no extra engine packet in the first moments of an upgrade.
+        await using var server = await StartAsync(target);
+        using var client = server.CreateClient();
+        var (sid, _) = await client.HandshakeAsync();
+        var pending = client.PollAsync(sid);
+        await Task.Delay(100);
+        Assert.False(pending.IsCompleted);
+
+        await using var ws = await client.ConnectWebSocketAsync(Upgrade(sid));
+        await ws.SendTextAsync("2probe");
+        Assert.Equal("3probe", await ws.ReceiveTextAsync());
+        var afterProbe = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(40);
+        Assert.False(pending.IsCompleted, "the waiting poll was answered before the first 100 ms check");
+
+        Assert.Equal("6", await pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.InRange(afterProbe.ElapsedMilliseconds, 40, 2_000);
+    }
+
     public static TheoryData<string, string, string> MalformedPayloads()
     {
         var data = new TheoryData<string, string, string>();

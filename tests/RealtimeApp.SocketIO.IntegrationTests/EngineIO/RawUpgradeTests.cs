@@ -26,7 +26,7 @@ public sealed class RawUpgradeTests
         await ws.SendTextAsync("2probe");
         Assert.Equal("3probe", await ws.ReceiveTextAsync());
 
-        // A poll made while the upgrade is under way is released at once with a noop.
+        // A poll made while the upgrade is under way is released with a noop at the next 100 ms check.
         var noop = await client.GetAsync(RawEngineClient.Polling(sid));
         Assert.Equal(HttpStatusCode.OK, noop.Status);
         Assert.Equal("6", noop.Body);

@@ -48,7 +48,8 @@ internal sealed class PollingTransport(EngineSession session) : ITransport
     /// drained — a close packet on its own, never in the same payload as the packets before it (the
     /// client acts on a close before it handles Socket.IO packets decoded with it, so a DISCONNECT
     /// sharing the payload would be lost); as Node, "1" to a poll that was waiting, "6␞1" to a later one;
-    /// (4) an upgrade is under way — a noop lets the client pause polling; (5) the client went away —
+    /// (4) an upgrade is under way and a 100 ms check found this poll waiting — a noop lets the client pause
+    /// polling; (5) the client went away —
     /// "transport error".
     /// </summary>
     public async Task HandleGetAsync(HttpContext context)
@@ -70,6 +71,7 @@ internal sealed class PollingTransport(EngineSession session) : ITransport
         var outbox = session.Outbox;
         CancellationTokenRegistration abortWakes = default; // made on the first wait: a handshake poll never waits
         var waited = false;
+        var checksBeforeWait = 0; // the upgrade checks seen when this poll began to wait
         try
         {
             while (true)
@@ -91,7 +93,8 @@ internal sealed class PollingTransport(EngineSession session) : ITransport
                     await WriteAsync(context, waited ? [EnginePacket.Close] : [EnginePacket.Noop, EnginePacket.Close]);
                     return;
                 }
-                if (session.IsUpgrading || session.CurrentTransport != this)
+                if (session.CurrentTransport != this
+                    || (waited && session.IsUpgrading && session.UpgradeChecks != checksBeforeWait))
                 {
                     await WriteAsync(context, [EnginePacket.Noop]);
                     return;
@@ -108,6 +111,7 @@ internal sealed class PollingTransport(EngineSession session) : ITransport
                 if (!waited)
                 {
                     waited = true;
+                    checksBeforeWait = session.UpgradeChecks;
                     abortWakes = context.RequestAborted.UnsafeRegister(static o => ((EngineOutbox)o!).Wake(), outbox);
                     continue; // the request may have been aborted just before the registration
                 }
