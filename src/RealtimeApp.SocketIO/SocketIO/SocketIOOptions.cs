@@ -73,12 +73,13 @@ public sealed class SocketIOOptions
     public RateLimitOptions? EventRateLimit { get; set; }
 
     /// <summary>
-    /// The event every socket receives when the server begins to shut down, with one argument,
-    /// <c>"server shutting down"</c> (the disconnect reason its server-side handlers see). Its transport then
-    /// closes, so clients reconnect (to another node, or to this one when it is back). Default
-    /// <c>"shutdown"</c>; null sends nothing, as Node.
+    /// An event every socket receives when the server begins to shut down, with one argument,
+    /// <c>"server shutting down"</c> (the disconnect reason its server-side handlers see); its transport then
+    /// closes either way, so clients reconnect (to another node, or to this one when it is back). Default
+    /// null: nothing is sent, as Node's <c>io.close()</c>. An app whose clients want to say "reconnecting…"
+    /// before the close sets a name (the board uses <c>"shutdown"</c>).
     /// </summary>
-    public string? ShutdownEvent { get; set; } = "shutdown";
+    public string? ShutdownEvent { get; set; }
 
     /// <summary>
     /// Disconnect a signed-in client when its authentication expires (SignalR's

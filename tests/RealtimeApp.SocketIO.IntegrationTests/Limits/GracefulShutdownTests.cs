@@ -18,7 +18,7 @@ public sealed class GracefulShutdownTests
     {
         // The handler is held by the test, not by a delay: the refusal of the late event and the handler's
         // ack come in that order however slow the machine is.
-        var server = await SocketIOTestServer.StartAsync(configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
+        var server = await SocketIOTestServer.StartAsync(configure: o => o.ShutdownEvent = "shutdown", configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,7 +50,7 @@ public sealed class GracefulShutdownTests
         // The stop begins while the handler is still in its synchronous part (it has not returned a Task
         // yet): the drain must already count it, so its ack goes out before the close. This failed every
         // time when handlers were counted only once they had returned a pending Task.
-        var server = await SocketIOTestServer.StartAsync(configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
+        var server = await SocketIOTestServer.StartAsync(configure: o => o.ShutdownEvent = "shutdown", configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,7 +80,7 @@ public sealed class GracefulShutdownTests
     {
         // Two handshakes and no poll after them (curl, or a client that went away): nothing can deliver
         // their last packets, so the drain forgets them at once instead of waiting out its 10 s.
-        var server = await SocketIOTestServer.StartAsync(configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
+        var server = await SocketIOTestServer.StartAsync(configure: o => o.ShutdownEvent = "shutdown", configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         for (var i = 0; i < 2; i++)
         {
@@ -100,7 +100,7 @@ public sealed class GracefulShutdownTests
     {
         // A live long-polling client has no request under way for a moment after each answer; the drain
         // must not take that moment for absence. Here the client is exactly there when the sessions close.
-        var server = await SocketIOTestServer.StartAsync(configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
+        var server = await SocketIOTestServer.StartAsync(configure: o => o.ShutdownEvent = "shutdown", configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = SocketIOTestServer.Timeout };
         var sid = JsonDocument.Parse((await http.GetStringAsync("socket.io/?EIO=4&transport=polling"))[1..]).RootElement.GetProperty("sid").GetString()!;
         var session = $"socket.io/?EIO=4&transport=polling&sid={sid}";

@@ -13,7 +13,7 @@ public sealed class RedisClusterTests
 {
     /// <summary>A C# node on <paramref name="redis"/>; heartbeats far apart, so raw clients that read nothing for a while stay.</summary>
     internal static Task<SocketIOTestServer> StartNodeAsync(RedisServerProcess redis) =>
-        SocketIOTestServer.StartAsync(
+        SocketIOTestServer.StartAsync(configure: o => o.ShutdownEvent = "shutdown",
             configureEngine: e => (e.PingInterval, e.PingTimeout) = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20)),
             socketIO: s => s.AddRedisAdapter(o => o.Configuration = redis.Configuration));
 

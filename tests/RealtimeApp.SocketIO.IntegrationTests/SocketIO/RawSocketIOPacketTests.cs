@@ -164,9 +164,24 @@ public sealed class RawSocketIOPacketTests
     }
 
     [Fact]
-    public async Task Server_shutdown_tells_each_socket_then_closes_with_server_shutting_down()
+    public async Task Server_shutdown_sends_nothing_by_default_as_Node_and_closes_the_transport()
     {
         var server = await SocketIOTestServer.StartAsync();
+        await using var client = await SocketIORawClient.OpenAsync(server);
+        await client.ConnectNamespaceAsync();
+        await client.ConnectNamespaceAsync("/custom");
+
+        var stopping = server.DisposeAsync().AsTask();
+        var before = await client.ReceiveUntilClosedAsync();
+        await stopping;
+
+        Assert.Empty(before);
+    }
+
+    [Fact]
+    public async Task Server_shutdown_tells_each_socket_the_apps_shutdown_event_then_closes()
+    {
+        var server = await SocketIOTestServer.StartAsync(configure: o => o.ShutdownEvent = "shutdown");
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
         var (_, customSid) = await client.ConnectNamespaceAsync("/custom");

@@ -57,7 +57,7 @@ public sealed class SocketIOConfigurationTests
         Assert.Null(io.MaxPendingAcksPerSocket);
         Assert.Null(io.EventRateLimit);
         Assert.Equal(TimeSpan.FromSeconds(10), engine.DrainTimeout);
-        Assert.Equal("shutdown", io.ShutdownEvent);
+        Assert.Null(io.ShutdownEvent);
 
         using var provider = Build(new()
         {
