@@ -33,8 +33,19 @@ public sealed class SocketArguments : IReadOnlyList<JsonElement>
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments => _packet.Attachments;
 
     /// <summary>The bytes of argument <paramref name="index"/>, or null when it is not binary.</summary>
-    public ReadOnlyMemory<byte>? GetBytes(int index) =>
-        BinaryPlaceholders.TryGetIndex(this[index], out var num) && num >= 0 && num < Attachments.Count ? Attachments[num] : null;
+    public ReadOnlyMemory<byte>? GetBytes(int index) => GetBytes(this[index]);
+
+    /// <summary>
+    /// The bytes of a binary value found anywhere inside the arguments, e.g.
+    /// <c>args.GetBytes(args[0].GetProperty("file"))</c> for <c>socket.emit("upload", { file: buffer })</c>; null
+    /// when <paramref name="value"/> is not binary. (To bind a whole object with its bytes, use
+    /// <c>Get&lt;T&gt;</c> with a <c>byte[]</c> property.)
+    /// </summary>
+    public ReadOnlyMemory<byte>? GetBytes(JsonElement value) =>
+        // The cast matters: a bare null would convert through byte[] into an empty (not null) memory.
+        BinaryPlaceholders.TryGetIndex(value, out var num) && num >= 0 && num < Attachments.Count
+            ? Attachments[num]
+            : (ReadOnlyMemory<byte>?)null;
 
     /// <summary>
     /// Argument <paramref name="index"/> deserialized with <paramref name="typeInfo"/> (from the app's

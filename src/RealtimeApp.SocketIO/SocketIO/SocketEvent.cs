@@ -38,7 +38,7 @@ public sealed class SocketEvent
 
     /// <summary>
     /// The arguments after the event name: <c>Count</c>, the JSON of each (<c>[i]</c>), <c>Get&lt;T&gt;(i, typeInfo)</c>,
-    /// <c>GetBytes(i)</c> for binary ones, <c>ToArray()</c>; pass them to <c>Emit</c> or <c>Ack.Send</c> to forward them as sent.
+    /// <c>GetBytes(i)</c> for binary ones (<c>GetBytes(element)</c> for binary nested in an object), <c>ToArray()</c>; pass them to <c>Emit</c> or <c>Ack.Send</c> to forward them as sent.
     /// </summary>
     public SocketArguments Arguments { get; }
 }
