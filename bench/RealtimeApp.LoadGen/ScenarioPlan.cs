@@ -1,5 +1,6 @@
 using RealtimeApp.LoadGen.Cli;
 using RealtimeApp.LoadGen.Scenarios;
+using RealtimeApp.LoadGen.Wire;
 
 namespace RealtimeApp.LoadGen;
 
@@ -26,6 +27,9 @@ internal static class ScenarioPlan
                 yield return new BroadcastScenario(clients, depth);
             }
         }
+        // The msgpack parser's rows: the same pipelined acks and broadcast, both servers on socket.io-msgpack-parser.
+        yield return new AckScenario(clients: 64, burst: 16, WireParser.MsgPack);
+        yield return new BroadcastScenario(mode.BroadcastCounts[^1], mode.BroadcastDepths[^1], WireParser.MsgPack);
         yield return new ConnectScenario(mode.ConnectCount);
         yield return new PollingScenario();
         if (mode == ModeSettings.Full || options.Only.Length > 0)

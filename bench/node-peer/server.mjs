@@ -2,7 +2,8 @@
 // at its best per socket.io's performance guide (native bufferutil/utf-8-validate for ws, the first HTTP
 // request not kept). Prints {"port":N,...} once listening.
 //
-//   node --expose-gc server.mjs [port]        (default 0: a free port; --expose-gc enables GET /gc)
+//   node --expose-gc server.mjs [port] [--msgpack]   (default 0: a free port; --expose-gc enables GET /gc;
+//                                                     --msgpack: socket.io-msgpack-parser, for the msgpack rows)
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { Server } from "socket.io";
@@ -49,7 +50,8 @@ const http = createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
-const io = new Server(http, { serveClient: false });
+const msgpack = process.argv.includes("--msgpack");
+const io = new Server(http, { serveClient: false, ...(msgpack ? { parser: require("socket.io-msgpack-parser") } : {}) });
 
 // socket.io performance guide: discard the first HTTP request of each session.
 io.engine.on("connection", (raw) => { raw.request = null; });
@@ -90,5 +92,6 @@ io.on("connection", (socket) => {
 });
 
 http.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
-  process.stdout.write(JSON.stringify({ port: http.address().port, server: "node socket.io 4.8.4", native }) + "\n");
+  const parser = msgpack ? "socket.io-msgpack-parser" : "json";
+  process.stdout.write(JSON.stringify({ port: http.address().port, server: "node socket.io 4.8.4", parser, native }) + "\n");
 });

@@ -7,12 +7,15 @@ namespace RealtimeApp.LoadGen.Scenarios;
 /// <c>ack-cC</c> (depth 1: send, wait for the ack, repeat) and <c>ack-pipelined-cCxB</c> (B emits per send, wait
 /// for all B acks): acks/s, ack latency, server CPU-µs per ack. All clients connect first, then all start.
 /// </summary>
-internal sealed class AckScenario(int clients, int burst) : ReusedServerScenario
+internal sealed class AckScenario(int clients, int burst, WireParser parser = WireParser.Json) : ReusedServerScenario
 {
     // Acks are small, but a busy connection reads big: fewer, fuller reads.
     private const int ReceiveBufferSize = 16 * 1024;
 
-    public override string Name => burst == 1 ? $"ack-c{clients}" : $"ack-pipelined-c{clients}x{burst}";
+    public override string Name =>
+        (burst == 1 ? $"ack-c{clients}" : $"ack-pipelined-c{clients}x{burst}") + parser.NameSuffix();
+
+    public override WireParser Parser => parser;
 
     public override IReadOnlyList<MetricDefinition> Metrics => burst == 1
         ?
@@ -25,7 +28,7 @@ internal sealed class AckScenario(int clients, int burst) : ReusedServerScenario
         ]
         :
         [
-            new("acksPerSec", "acks/s", "acks/s", HigherIsBetter: true, Target.RatioAtLeast(3)),
+            new("acksPerSec", "acks/s", "acks/s", HigherIsBetter: true, parser == WireParser.Json ? Target.RatioAtLeast(3) : null),
             new("serverCpuUsPerOp", "server CPU-µs/ack", "µs", HigherIsBetter: false),
             new("p99Us", "p99 µs", "µs", HigherIsBetter: false),
         ];
@@ -33,7 +36,7 @@ internal sealed class AckScenario(int clients, int burst) : ReusedServerScenario
     protected override async Task<Sample> MeasureAsync(RunContext context, ServerProcess server, int rep)
     {
         var kind = server.Kind;
-        var target = new ClientTarget(server.EndPoint, kind.WebSocketPath(), kind.SpeaksEngineIo());
+        var target = new ClientTarget(server.EndPoint, kind.WebSocketPath(), kind.SpeaksEngineIo(), parser);
         var run = new AckRun();
         var echoClients = new EchoClient[clients];
         using var set = await Connector.ConnectAsync(target, clients, Connector.DefaultInFlight, ReceiveBufferSize,

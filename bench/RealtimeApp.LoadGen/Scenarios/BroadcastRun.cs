@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 using RealtimeApp.LoadGen.Measure;
@@ -60,6 +61,9 @@ internal sealed class BroadcastSender(WsConnection connection, BroadcastRun run)
 
     private readonly Lock _lock = new();
     private readonly byte[] _frame = new byte[WsFrames.SmallHeaderLength + 128];
+    private readonly byte[] _msgPackFrame = new byte[WsFrames.SmallHeaderLength + 128];
+    private readonly ArrayBufferWriter<byte>? _msgPack =
+        connection.Parser == WireParser.MsgPack ? new ArrayBufferWriter<byte>(WsFrames.SmallPayloadMax) : null;
     private long _nextSequence;
     private long _settled;
     private int _outstanding;
@@ -113,6 +117,13 @@ internal sealed class BroadcastSender(WsConnection connection, BroadcastRun run)
             payload[length++] = (byte)']';
             // Stamp last, just before the send.
             Utf8Formatter.TryFormat(Stopwatch.GetTimestamp(), stamp.Slice(1, StampDigits), out _, new('D', StampDigits));
+            if (_msgPack is not null)
+            {
+                // The same event and payload as a msgpack packet (the JSON frame above is its source).
+                connection.Send(_msgPackFrame.AsSpan(0,
+                    MsgPackWire.WriteEvent(_msgPackFrame, _msgPack, "bcast"u8, stamp, sequence)));
+                return;
+            }
             connection.Send(_frame.AsSpan(0, WsFrames.CompleteSmallFrame(_frame, WsFrames.OpText, length)));
         }
     }

@@ -9,16 +9,18 @@ namespace RealtimeApp.LoadGen.Scenarios;
 /// (see <see cref="BroadcastRun"/>). Deliveries/s counts Socket.IO packets received by all clients; the delay is
 /// receive time minus the stamp the sender embedded.
 /// </summary>
-internal sealed class BroadcastScenario(int clients, int depth) : ReusedServerScenario
+internal sealed class BroadcastScenario(int clients, int depth, WireParser parser = WireParser.Json) : ReusedServerScenario
 {
     // At most D frames of ~80 bytes (plus a ping) are ever in flight to a receiver; the sender reads acks too.
     private const int ReceiverBufferSize = 4 * 1024;
 
-    public override string Name => $"bcast-{clients}-d{depth}";
+    public override string Name => $"bcast-{clients}-d{depth}{parser.NameSuffix()}";
+
+    public override WireParser Parser => parser;
 
     public override IReadOnlyList<MetricDefinition> Metrics =>
     [
-        new("deliveriesPerSec", "deliveries/s", "deliveries/s", HigherIsBetter: true, clients >= 5000 ? Target.RatioAtLeast(3) : null),
+        new("deliveriesPerSec", "deliveries/s", "deliveries/s", HigherIsBetter: true, clients >= 5000 && parser == WireParser.Json ? Target.RatioAtLeast(3) : null),
         new("p99Us", "p99 delay µs", "µs", HigherIsBetter: false),
         new("serverCpuUsPerOp", "server CPU-µs/delivery", "µs", HigherIsBetter: false),
     ];
@@ -26,7 +28,7 @@ internal sealed class BroadcastScenario(int clients, int depth) : ReusedServerSc
     protected override async Task<Sample> MeasureAsync(RunContext context, ServerProcess server, int rep)
     {
         var kind = server.Kind;
-        var target = new ClientTarget(server.EndPoint, kind.WebSocketPath(), kind.SpeaksEngineIo());
+        var target = new ClientTarget(server.EndPoint, kind.WebSocketPath(), kind.SpeaksEngineIo(), parser);
         var receivers = new BroadcastReceiver[clients];
         var run = new BroadcastRun(clients, depth);
         using var set = await Connector.ConnectAsync(target, clients, Connector.DefaultInFlight, ReceiverBufferSize,

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
 using RealtimeApp.LoadGen.Measure;
@@ -35,11 +36,14 @@ internal sealed class AckRun
 internal sealed class EchoClient : PacketSink
 {
     private static readonly byte[] EmitTail = "[\"echo\",\"abcdefghijklmnopqrstuvwxyz012345\"]"u8.ToArray();
+    private static readonly byte[] EventName = "echo"u8.ToArray();
+    private static readonly byte[] Argument = "abcdefghijklmnopqrstuvwxyz012345"u8.ToArray();
 
     private readonly WsConnection _connection;
     private readonly AckRun _run;
     private readonly int _burst;
     private readonly byte[] _frames;
+    private readonly ArrayBufferWriter<byte>? _msgPack; // the msgpack parser's scratch buffer, else null
     private int _nextId;
     private int _expectedId;
     private int _outstanding;
@@ -51,8 +55,9 @@ internal sealed class EchoClient : PacketSink
         _connection = connection;
         _run = run;
         _burst = burst;
-        // Header, "42", up to 10 id digits, the tail: well under 64 bytes a frame.
-        _frames = new byte[burst * 64];
+        // Header, "42", up to 10 id digits, the tail: well under 64 bytes a frame (msgpack: under 96).
+        _frames = new byte[burst * 96];
+        _msgPack = connection.Parser == WireParser.MsgPack ? new ArrayBufferWriter<byte>(WsFrames.SmallPayloadMax) : null;
     }
 
     public long Acks => Volatile.Read(ref _acks);
@@ -96,8 +101,12 @@ internal sealed class EchoClient : PacketSink
 
     public override void OnLost(WsConnection connection, string reason) => _run.Losses.OnLost(reason);
 
-    private static int WriteEmit(Span<byte> frame, int id)
+    private int WriteEmit(Span<byte> frame, int id)
     {
+        if (_msgPack is not null)
+        {
+            return MsgPackWire.WriteEvent(frame, _msgPack, EventName, Argument, id);
+        }
         var payload = frame[WsFrames.SmallHeaderLength..];
         payload[0] = (byte)'4';
         payload[1] = (byte)'2';

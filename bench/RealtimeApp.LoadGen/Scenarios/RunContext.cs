@@ -1,3 +1,4 @@
+using RealtimeApp.LoadGen.Wire;
 using System.Diagnostics;
 using RealtimeApp.LoadGen.Cli;
 using RealtimeApp.LoadGen.Servers;
@@ -20,9 +21,12 @@ internal sealed class RunContext(RepoPaths paths, ModeSettings mode, int reps, S
     /// <summary>Each server's ready line, as first seen (versions for the JSON).</summary>
     public Dictionary<string, string> ReadyLines { get; } = [];
 
-    public async Task<ServerProcess> StartServerAsync(ServerKind kind, params string[] hostArguments)
+    public Task<ServerProcess> StartServerAsync(ServerKind kind, params string[] hostArguments) =>
+        StartServerAsync(kind, WireParser.Json, hostArguments);
+
+    public async Task<ServerProcess> StartServerAsync(ServerKind kind, WireParser parser, params string[] hostArguments)
     {
-        var server = await ServerProcess.StartAsync(kind, Paths, hostArguments);
+        var server = await ServerProcess.StartAsync(kind, Paths, parser, hostArguments);
         ReadyLines.TryAdd(kind.Name(), server.ReadyLine);
         return server;
     }

@@ -1,4 +1,5 @@
 using RealtimeApp.LoadGen.Servers;
+using RealtimeApp.LoadGen.Wire;
 
 namespace RealtimeApp.LoadGen.Scenarios;
 
@@ -7,6 +8,9 @@ namespace RealtimeApp.LoadGen.Scenarios;
 /// </summary>
 internal abstract class Scenario
 {
+    /// <summary>The Socket.IO parser this scenario's servers and clients speak (the msgpack rows override it).</summary>
+    public virtual WireParser Parser => WireParser.Json;
+
     public abstract string Name { get; }
 
     /// <summary>The rows it reports; the first is its headline.</summary>
@@ -58,7 +62,7 @@ internal abstract class ReusedServerScenario : Scenario
             {
                 try
                 {
-                    servers[kind] = await context.StartServerAsync(kind);
+                    servers[kind] = await context.StartServerAsync(kind, Parser);
                 }
                 catch (Exception e)
                 {
@@ -80,7 +84,7 @@ internal abstract class ReusedServerScenario : Scenario
                     {
                         context.Log($"{Name}: {kind.Name()} server exited: {server.StderrTail()}");
                         server.Dispose();
-                        servers[kind] = await context.StartServerAsync(kind);
+                        servers[kind] = await context.StartServerAsync(kind, Parser);
                     }
                 }
             }

@@ -42,8 +42,12 @@ internal sealed class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    private static string[] ParserArguments(WireParser parser) => parser == WireParser.MsgPack ? ["--msgpack"] : [];
+
+    /// <param name="parser">The Socket.IO parser the server speaks (<c>--msgpack</c> for both servers).</param>
     /// <param name="hostArguments">More arguments for our host (e.g. <c>--signed-in</c>); the Node peer takes none.</param>
-    public static async Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths, params string[] hostArguments)
+    public static async Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths, WireParser parser,
+        params string[] hostArguments)
     {
         var start = new ProcessStartInfo("taskset")
         {
@@ -56,7 +60,7 @@ internal sealed class ServerProcess : IDisposable
         if (kind == ServerKind.Node)
         {
             start.WorkingDirectory = paths.NodePeerDirectory;
-            foreach (var argument in new[] { "node", "--expose-gc", paths.NodePeerScript, "0" })
+            foreach (var argument in (string[])["node", "--expose-gc", paths.NodePeerScript, "0", .. ParserArguments(parser)])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -65,7 +69,7 @@ internal sealed class ServerProcess : IDisposable
         {
             // Ours and the ceiling are the same host; the ceiling row only uses its raw Kestrel endpoints.
             start.WorkingDirectory = Path.GetDirectoryName(paths.BenchHostDll)!;
-            foreach (var argument in (string[])[DotnetHost(), paths.BenchHostDll, "0", .. hostArguments])
+            foreach (var argument in (string[])[DotnetHost(), paths.BenchHostDll, "0", .. ParserArguments(parser), .. hostArguments])
             {
                 start.ArgumentList.Add(argument);
             }

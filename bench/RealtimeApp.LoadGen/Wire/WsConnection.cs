@@ -33,14 +33,19 @@ internal sealed class WsConnection : IDisposable
     private volatile bool _lost;
     private volatile bool _answerPings = true;
 
-    private WsConnection(Socket socket, bool engineIo, int bufferSize)
+    private byte[]? _transcoded; // msgpack packets in their JSON text form, for the sinks
+
+    private WsConnection(Socket socket, bool engineIo, WireParser parser, int bufferSize)
     {
         _socket = socket;
         EngineIo = engineIo;
+        Parser = parser;
         _buffer = new byte[bufferSize];
     }
 
     public bool EngineIo { get; }
+
+    public WireParser Parser { get; }
 
     /// <summary>
     /// False makes the client a silently dead one: Engine.IO pings are read but not answered, so the server must
@@ -63,7 +68,7 @@ internal sealed class WsConnection : IDisposable
     public static async Task<WsConnection> ConnectAsync(ClientTarget target, int bufferSize, CancellationToken cancellationToken,
         string? extraHeaders = null)
     {
-        var connection = new WsConnection(ClientSockets.Create(), target.EngineIo, bufferSize);
+        var connection = new WsConnection(ClientSockets.Create(), target.EngineIo, target.Parser, bufferSize);
         try
         {
             await connection._socket.ConnectAsync(target.Server, cancellationToken);
@@ -144,24 +149,25 @@ internal sealed class WsConnection : IDisposable
     private async Task JoinAsync(CancellationToken cancellationToken)
     {
         // The server speaks first (0{"sid":...}); then we join "/" and wait for its 40{"sid":...}.
-        var open = await ReceiveSetupMessageAsync(cancellationToken);
+        var open = Encoding.UTF8.GetString(await ReceiveSetupMessageAsync(cancellationToken));
         if (!open.StartsWith('0'))
         {
             throw new IOException($"expected the engine.io open packet, got: {open}");
         }
-        if (!Send(JoinMainNamespace))
+        var msgPack = Parser == WireParser.MsgPack;
+        if (!Send(msgPack ? MsgPackWire.JoinMainNamespace : JoinMainNamespace))
         {
             throw new IOException("connection lost before the namespace join");
         }
         var reply = await ReceiveSetupMessageAsync(cancellationToken);
-        if (!reply.StartsWith("40", StringComparison.Ordinal))
+        if (msgPack ? !MsgPackWire.IsConnected(reply) : !reply.AsSpan().StartsWith("40"u8))
         {
-            throw new IOException($"namespace join refused: {reply}");
+            throw new IOException($"namespace join refused: {(msgPack ? Convert.ToHexString(reply) : Encoding.UTF8.GetString(reply))}");
         }
     }
 
-    /// <summary>The next data message during setup (strings are fine here: once per connection).</summary>
-    private async Task<string> ReceiveSetupMessageAsync(CancellationToken cancellationToken)
+    /// <summary>The next data message during setup (a copy is fine here: once per connection).</summary>
+    private async Task<byte[]> ReceiveSetupMessageAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -170,7 +176,7 @@ internal sealed class WsConnection : IDisposable
                 switch (opcode)
                 {
                     case WsFrames.OpText or WsFrames.OpBinary:
-                        return Encoding.UTF8.GetString(_buffer, payloadStart, payloadLength);
+                        return _buffer.AsSpan(payloadStart, payloadLength).ToArray();
                     case WsFrames.OpPing:
                         SendPong(_buffer.AsSpan(payloadStart, payloadLength));
                         break;
@@ -239,6 +245,9 @@ internal sealed class WsConnection : IDisposable
             var payload = _buffer.AsSpan(payloadStart, payloadLength);
             switch (opcode)
             {
+                case WsFrames.OpBinary when fin && _fragmentLength == 0 && Parser == WireParser.MsgPack:
+                    OnMsgPackPacket(_buffer.AsMemory(payloadStart, payloadLength), receivedAt);
+                    break;
                 case WsFrames.OpText or WsFrames.OpBinary when fin && _fragmentLength == 0:
                     OnMessage(payload, receivedAt);
                     break;
@@ -268,6 +277,21 @@ internal sealed class WsConnection : IDisposable
             }
         }
         return true;
+    }
+
+    private void OnMsgPackPacket(ReadOnlyMemory<byte> message, long receivedAt)
+    {
+        // JSON text is at most a few bytes longer than msgpack for these packets (quotes, brackets, commas).
+        var needed = 2 * message.Length + 64;
+        if (_transcoded is null || _transcoded.Length < needed)
+        {
+            _transcoded = new byte[Math.Max(needed, 256)];
+        }
+        var length = MsgPackWire.ToJsonPacket(message, _transcoded);
+        if (length > 0)
+        {
+            _sink.OnPacket(this, _transcoded.AsSpan(0, length), receivedAt);
+        }
     }
 
     private void OnMessage(ReadOnlySpan<byte> message, long receivedAt)
