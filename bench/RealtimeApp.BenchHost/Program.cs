@@ -2,8 +2,9 @@
 // (RawWebSocketCeiling at /ws, /plain). No logging output: one provider only counts Warning and Error events
 // (LogCounter, read through /stats). Prints {"port":N,...} once listening.
 //
-//   dotnet RealtimeApp.BenchHost.dll [port] [--signed-in]        (default 0: a free port)
+//   dotnet RealtimeApp.BenchHost.dll [port] [--signed-in] [--msgpack]       (default 0: a free port)
 //
+// --msgpack (the msgpack rows): the server speaks socket.io-msgpack-parser (SocketIO:Parser = MsgPack).
 // --signed-in (the signed-in soak): ASP.NET Core's bearer-token authentication in front of Socket.IO, and
 // POST /token?user=<name> issuing a token for that user, so every socket has a User and joins its user room.
 using System.Net;
@@ -15,14 +16,16 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO;
 
-var port = args.Length > 0 && args[0] != "--signed-in" ? int.Parse(args[0]) : 0;
+var port = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[0]) : 0;
 var signedIn = args.Contains("--signed-in");
+var msgPack = args.Contains("--msgpack");
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 var logCounter = new LogCounter();
 builder.Logging.AddProvider(logCounter);
 builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-builder.Services.AddSocketIO(); // default ping settings (25 s / 20 s), as the Node peer
+// Default ping settings (25 s / 20 s), as the Node peer.
+builder.Services.AddSocketIO(o => o.Parser = msgPack ? SocketIOParser.MsgPack : SocketIOParser.Json);
 if (signedIn)
 {
     builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();

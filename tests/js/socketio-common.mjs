@@ -1,6 +1,11 @@
 // Shared helpers of the socketio-*.mjs scripts, which drive the official socket.io-client against the
 // .NET test server and print what they see, one JSON object per line, for the .NET tests to assert on.
+import { createRequire } from "node:module";
 import { io } from "socket.io-client";
+
+// SOCKETIO_PARSER=msgpack: every client speaks socket.io-msgpack-parser (the server's SocketIO:Parser=MsgPack).
+const parserOption =
+  process.env.SOCKETIO_PARSER === "msgpack" ? { parser: createRequire(import.meta.url)("socket.io-msgpack-parser") } : {};
 
 export const print = (event) => process.stdout.write(JSON.stringify(event) + "\n");
 
@@ -22,7 +27,9 @@ export const encode = (value) => {
  * transport the engine opened with is kept in socket.firstTransport; an upgrade is printed.
  */
 export const connect = (url, transports, nsp = "/", options = {}) => {
-  const socket = io(new URL(nsp, url).toString(), { transports, reconnection: false, forceNew: true, ...options });
+  const socket = io(new URL(nsp, url).toString(), {
+    transports, reconnection: false, forceNew: true, ...parserOption, ...options,
+  });
   socket.io.once("open", () => {
     socket.firstTransport = socket.io.engine.transport.name;
     socket.io.engine.once("upgrade", (transport) => print({ event: "upgrade", transport: transport.name }));

@@ -8,6 +8,10 @@ internal sealed class SocketIOOptionsValidator(IConfiguration? configuration = n
 {
     protected override void Check(SocketIOOptions options, SettingProblems problems)
     {
+        if (!Enum.IsDefined(options.Parser))
+        {
+            problems.Add(nameof(options.Parser), options.Parser.ToString(), "must be Json or MsgPack");
+        }
         // A server timer per connection: past MaxTimer every Engine.IO session failed at open.
         problems.Timer(nameof(options.ConnectTimeout), options.ConnectTimeout);
         // Task.WaitAsync and the broadcast's ack timer; Timeout.InfiniteTimeSpan (wait forever) is honoured too.

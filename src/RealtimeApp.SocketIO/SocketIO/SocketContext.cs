@@ -219,7 +219,7 @@ public sealed partial class SocketContext
         {
             return false;
         }
-        foreach (var frame in packet.FrameSpan)
+        foreach (var frame in packet.FramesFor(_connection.Parser))
         {
             if (!session.Send(frame))
             {

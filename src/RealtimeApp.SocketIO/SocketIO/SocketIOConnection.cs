@@ -16,14 +16,16 @@ internal sealed partial class SocketIOConnection
     private readonly Dictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private ITimer? _connectTimer; // dropped once a namespace is joined
-    private readonly BinaryPacketAssembler _assembler; // decoding and attachment reassembly (fuzzed in fuzz/)
+    private readonly IPacketDecoder _decoder; // the server's parser: decoding (and attachment reassembly); fuzzed in fuzz/
     private bool _everConnected;
 
     public SocketIOConnection(SocketIOServer server, EngineSession session)
     {
         _server = server;
         Session = session;
-        _assembler = new BinaryPacketAssembler(server.Options.MaxAttachments);
+        // Engine.IO v3 clients (socket.io-client 2.x) speak the JSON parser of protocol 4 whatever the option.
+        Parser = session.Protocol == 3 ? SocketIOParser.Json : server.Options.Parser;
+        _decoder = PacketDecoders.For(Parser, server.Options.MaxAttachments);
         ArmAuthenticationExpiry();
         if (IsLegacyClient)
         {
@@ -45,9 +47,12 @@ internal sealed partial class SocketIOConnection
     /// </summary>
     public bool IsLegacyClient => Session.Protocol == 3;
 
+    /// <summary>The parser this connection's packets are written and read with.</summary>
+    public SocketIOParser Parser { get; }
+
     public void Send(OutgoingPacket packet)
     {
-        foreach (var frame in packet.FrameSpan)
+        foreach (var frame in packet.FramesFor(Parser))
         {
             Session.Send(frame);
         }
@@ -106,7 +111,7 @@ internal sealed partial class SocketIOConnection
     /// <summary>One Engine.IO message: a text packet, or the next attachment of a pending binary packet.</summary>
     public void OnMessage(DecodedPacket message)
     {
-        var error = _assembler.Add(message, out var packet);
+        var error = _decoder.Add(message, out var packet);
         if (error != SocketDecodeError.None)
         {
             Fail(error);

@@ -8,6 +8,13 @@ namespace RealtimeApp.SocketIO;
 /// </summary>
 public sealed class SocketIOOptions
 {
+    /// <summary>
+    /// The parser every client of this server speaks: <see cref="SocketIOParser.Json"/> (default) or
+    /// <see cref="SocketIOParser.MsgPack"/> (<c>socket.io-msgpack-parser</c>), as Node's <c>parser</c> option;
+    /// configuration key <c>SocketIO:Parser</c>. Engine.IO v3 clients (socket.io-client 2.x) always speak JSON.
+    /// </summary>
+    public SocketIOParser Parser { get; set; } = SocketIOParser.Json;
+
     /// <summary>How long a new connection may take to join its first namespace before it is closed. Default 45 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
 

@@ -27,6 +27,12 @@ public sealed class NodeSocketIOClientTests
 
         var run = await NodeClient.RunAsync("socketio-echo-client.mjs", server.BaseAddress.ToString(), transports, ns);
 
+        await AssertEchoRunAsync(server, run, transports, ns);
+    }
+
+    /// <summary>What socketio-echo-client.mjs must have seen against our test server (shared with the msgpack parser's tests).</summary>
+    internal static async Task AssertEchoRunAsync(SocketIOTestServer server, NodeRun run, string transports, string ns)
+    {
         Assert.True(run.ExitCode == 0, run.ToString());
         var connect = Assert.Single(run.Named("connect"));
         var id = connect.GetProperty("id").GetString()!;

@@ -14,7 +14,12 @@ internal static class NodeClient
         typeof(NodeClient).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "TestClientsDirectory").Value!;
 
-    public static async Task<NodeRun> RunAsync(string script, params string[] args)
+    public static Task<NodeRun> RunAsync(string script, params string[] args) =>
+        RunWithEnvironmentAsync(new Dictionary<string, string>(), script, args);
+
+    /// <summary>As <see cref="RunAsync"/>, with environment variables, e.g. <c>SOCKETIO_PARSER=msgpack</c> (see socketio-common.mjs).</summary>
+    public static async Task<NodeRun> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment,
+        string script, params string[] args)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -22,6 +27,10 @@ internal static class NodeClient
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(Path.Combine(ScriptsDirectory, script));
         foreach (var arg in args)
         {

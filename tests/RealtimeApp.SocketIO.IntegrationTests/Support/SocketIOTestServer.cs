@@ -203,9 +203,12 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         var open = await http.GetStringAsync(url);
         var sid = JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
         var session = new Uri(BaseAddress, $"/socket.io/?EIO=4&transport=polling&sid={sid}");
-        (await http.PostAsync(session, new StringContent("40"))).EnsureSuccessStatusCode();
+        var msgPack = Io.Options.Parser == SocketIOParser.MsgPack;
+        // With the msgpack parser a CONNECT is a binary message: "b" + base64 over polling.
+        var connect = msgPack ? "b" + Convert.ToBase64String(MsgPackConnect) : "40";
+        (await http.PostAsync(session, new StringContent(connect))).EnsureSuccessStatusCode();
         var connected = await http.GetStringAsync(session);
-        if (!connected.Split('\u001e').Any(p => p.StartsWith("40{", StringComparison.Ordinal)))
+        if (!connected.Split('\u001e').Any(p => msgPack ? p.StartsWith('b') : p.StartsWith("40{", StringComparison.Ordinal)))
         {
             throw new InvalidOperationException($"warm-up CONNECT failed: {connected}");
         }
@@ -215,6 +218,9 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         _sockets.Clear();
         _disconnects.Clear();
     }
+
+    // {type: 0, nsp: "/"} as socket.io-msgpack-parser writes it.
+    private static readonly byte[] MsgPackConnect = [0x82, 0xa4, .."type"u8, 0x00, 0xa3, .."nsp"u8, 0xa1, (byte)'/'];
 
     /// <summary>Something that lives as long as this server (e.g. its Redis), disposed after it.</summary>
     public IAsyncDisposable? Owned { get; set; }

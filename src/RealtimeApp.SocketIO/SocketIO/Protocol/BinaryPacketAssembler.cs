@@ -8,7 +8,7 @@ namespace RealtimeApp.SocketIO.Protocol;
 /// binary messages, then its placeholders are checked against them. Pure and not thread-safe: one per
 /// connection, fed in arrival order (the fuzz harness drives it exactly as the connection does).
 /// </summary>
-internal sealed class BinaryPacketAssembler(int maxAttachments)
+internal sealed class BinaryPacketAssembler(int maxAttachments) : IPacketDecoder
 {
     private SocketPacket? _pending;
 

@@ -5,16 +5,27 @@ using RealtimeApp.SocketIO.EngineIO.Protocol;
 namespace RealtimeApp.SocketIO.Protocol;
 
 /// <summary>
-/// A Socket.IO packet encoded once into the Engine.IO packets that carry it — the text packet, then one
-/// binary message per attachment — ready to be handed to any number of sessions unchanged.
+/// A Socket.IO packet encoded once into the Engine.IO packets that carry it — with the JSON parser the text
+/// packet, then one binary message per attachment; with the msgpack parser one binary message, made from those
+/// on first use — ready to be handed to any number of sessions unchanged.
 /// </summary>
 internal sealed class OutgoingPacket
 {
     private readonly EnginePacket[] _frames;
+    private readonly SocketPacketType _type;
+    private readonly string _nsp;
+    private readonly long? _ackId;
+    private readonly int _jsonLength; // the JSON payload is the end of the text frame: no second copy is kept
+    private EnginePacket[]? _msgPackFrames;
 
-    private OutgoingPacket(EnginePacket[] frames, string? offset = null)
+    private OutgoingPacket(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
+        IReadOnlyList<ReadOnlyMemory<byte>>? attachments, string? offset = null)
     {
-        _frames = frames;
+        _type = type;
+        _nsp = nsp;
+        _ackId = ackId;
+        _jsonLength = json.Length;
+        _frames = Encode(type, nsp, ackId, json, attachments);
         Offset = offset;
     }
 
@@ -27,8 +38,26 @@ internal sealed class OutgoingPacket
     /// <summary>The Engine.IO packets, in the order they must be sent.</summary>
     public IReadOnlyList<EnginePacket> Frames => _frames;
 
-    /// <summary>The same, without an interface in the way: read once per recipient of a broadcast.</summary>
-    internal ReadOnlySpan<EnginePacket> FrameSpan => _frames;
+    /// <summary>
+    /// The Engine.IO packets in <paramref name="parser"/>'s form, without an interface in the way: read once per
+    /// recipient of a broadcast. A server speaks one parser, so only one form is ever made per packet.
+    /// </summary>
+    internal ReadOnlySpan<EnginePacket> FramesFor(SocketIOParser parser) =>
+        parser == SocketIOParser.Json ? _frames : _msgPackFrames ?? MakeMsgPackFrames();
+
+    private EnginePacket[] MakeMsgPackFrames()
+    {
+        var attachments = new ReadOnlyMemory<byte>[_frames.Length - 1];
+        for (var i = 1; i < _frames.Length; i++)
+        {
+            attachments[i - 1] = _frames[i].Frame;
+        }
+        var text = _frames[0].Frame;
+        var json = text[(text.Length - _jsonLength)..];
+        var frames = new[] { EnginePacket.Binary(Parsers.MsgPackPacketCodec.Encode(_type, _nsp, _ackId, json, attachments)) };
+        // Racing senders of one broadcast may both encode: the same bytes, and one of them is kept.
+        return Interlocked.CompareExchange(ref _msgPackFrames, frames, null) ?? frames;
+    }
 
     /// <summary>An EVENT (BINARY_EVENT when <paramref name="args"/> hold binary) to <paramref name="nsp"/>.</summary>
     [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
@@ -61,7 +90,7 @@ internal sealed class OutgoingPacket
     {
         var (json, attachments) = SocketPayload.Serialize(eventName, args, offset);
         var type = attachments.Count > 0 ? SocketPacketType.BinaryEvent : SocketPacketType.Event;
-        return new OutgoingPacket(Encode(type, nsp, null, json, attachments), offset);
+        return new OutgoingPacket(type, nsp, null, json, attachments, offset);
     }
 
     /// <summary>An ACK (BINARY_ACK when <paramref name="args"/> hold binary) answering <paramref name="ackId"/>.</summary>
@@ -80,12 +109,12 @@ internal sealed class OutgoingPacket
     /// <summary>Any packet from an already-serialized JSON payload (CONNECT reply, CONNECT_ERROR, DISCONNECT).</summary>
     public static OutgoingPacket Create(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
         IReadOnlyList<ReadOnlyMemory<byte>>? attachments = null) =>
-        new(Encode(type, nsp, ackId, json, attachments));
+        new(type, nsp, ackId, json, attachments);
 
     /// <summary>An event rebuilt from its data (another node's broadcast, a recovery store's packet), keeping its offset.</summary>
     internal static OutgoingPacket FromData(SocketPacketType type, string nsp, ReadOnlySpan<byte> json,
         IReadOnlyList<ReadOnlyMemory<byte>> attachments, string? offset) =>
-        new(Encode(type, nsp, null, json, attachments), offset);
+        new(type, nsp, null, json, attachments, offset);
 
     private static EnginePacket[] Encode(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
         IReadOnlyList<ReadOnlyMemory<byte>>? attachments)

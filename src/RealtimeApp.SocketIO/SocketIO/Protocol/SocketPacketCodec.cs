@@ -17,7 +17,7 @@ internal static class SocketPacketCodec
     public const int DefaultMaxAttachments = 10;
 
     /// <summary>Largest ack id a JavaScript peer can represent exactly (Number.MAX_SAFE_INTEGER).</summary>
-    private const long MaxAckId = 9_007_199_254_740_991;
+    internal const long MaxAckId = 9_007_199_254_740_991;
 
     private static readonly string[] ReservedEvents =
         ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
@@ -146,7 +146,7 @@ internal static class SocketPacketCodec
     }
 
     // socket.io-parser isPacketValid: what each type's payload must look like.
-    private static SocketDecodeError ValidateShape(SocketPacketType type, JsonElement? data, long? ackId)
+    internal static SocketDecodeError ValidateShape(SocketPacketType type, JsonElement? data, long? ackId)
     {
         switch (type)
         {

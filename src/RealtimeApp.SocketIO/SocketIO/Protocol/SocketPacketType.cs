@@ -44,4 +44,10 @@ internal enum SocketDecodeError
     UnexpectedBinary,
     /// <summary>A placeholder whose <c>num</c> is not a valid attachment index.</summary>
     InvalidPlaceholder,
+    /// <summary>msgpack parser: bytes that are not one msgpack map (truncated, trailing bytes, nested too deep).</summary>
+    InvalidMsgPack,
+    /// <summary>msgpack parser: a packet without a string <c>nsp</c>.</summary>
+    InvalidNamespace,
+    /// <summary>msgpack parser: a value with no JSON meaning (an extension type other than notepack's own).</summary>
+    UnsupportedValue,
 }
