@@ -45,10 +45,6 @@ public sealed class SocketAck
     public bool Send(params object?[] args) =>
         Send(new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)));
 
-    /// <summary>The library's own refusal: <c>{"ok":false,"error":{"code":…,"message":…}}</c>.</summary>
-    internal bool SendError(string code, string message) =>
-        Send(new AckError(new AckErrorDetail(code, message)), SocketIOJsonContext.Payload.AckError);
-
     private bool Send<TArgs>(TArgs args) where TArgs : IPayloadArguments, allows ref struct
     {
         if (Interlocked.Exchange(ref _sent, 1) != 0)

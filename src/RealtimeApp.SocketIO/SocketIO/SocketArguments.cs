@@ -23,6 +23,27 @@ public sealed class SocketArguments : IReadOnlyList<JsonElement>
         _offset = offset;
     }
 
+    /// <summary>
+    /// Arguments made of JSON values, e.g. for a <see cref="SocketContext.Use"/> middleware that rewrites an
+    /// event's <see cref="SocketEvent.Arguments"/> (no binary: to keep attachments, keep the received arguments).
+    /// </summary>
+    public static SocketArguments FromJson(params JsonElement[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var argument in arguments)
+            {
+                argument.WriteTo(writer);
+            }
+            writer.WriteEndArray();
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return new SocketArguments(new SocketPacket { Type = SocketPacketType.Event, Namespace = "/", Data = document.RootElement.Clone() });
+    }
+
     /// <summary>Number of arguments.</summary>
     public int Count => _packet.Data!.Value.GetArrayLength() - _offset;
 

@@ -6,37 +6,25 @@ using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO;
 
-// Incoming events: catch-all listeners run first, then the listeners of the event's name (Node's order).
+// Incoming events (Node's onevent): catch-all listeners run first, then the middlewares (Use), then the listeners
+// of the event's name.
 public sealed partial class SocketContext
 {
-    private readonly Lock _handlersGate = new();
-    private Dictionary<string, Func<SocketEvent, Task>[]> _handlers = new(StringComparer.Ordinal);
-    private Func<SocketEvent, Task>[] _anyHandlers = [];
-
-    /// <summary>Listens to <paramref name="eventName"/>.</summary>
-    public SocketContext On(string eventName, Func<SocketEvent, Task> handler)
-    {
-        lock (_handlersGate)
-        {
-            var copy = new Dictionary<string, Func<SocketEvent, Task>[]>(_handlers, StringComparer.Ordinal);
-            copy[eventName] = copy.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
-            _handlers = copy;
-        }
-        return this;
-    }
+    /// <summary>Listens to <paramref name="eventName"/> (Node's <c>socket.on</c>); <see cref="Off"/> removes it.</summary>
+    public SocketContext On(string eventName, Func<SocketEvent, Task> handler) => AddListener(eventName, handler, handler);
 
     /// <summary>Listens to <paramref name="eventName"/> with a synchronous handler.</summary>
     public SocketContext On(string eventName, Action<SocketEvent> handler) =>
-        On(eventName, e => { handler(e); return Task.CompletedTask; });
+        AddListener(eventName, handler, e => { handler(e); return Task.CompletedTask; });
 
     /// <summary>
     /// Listens to <paramref name="eventName"/>, binding its first argument to <typeparamref name="T"/> with
     /// <paramref name="typeInfo"/> (from the app's <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>:
-    /// trim- and NativeAOT-safe). When it does not bind, the handler is not called and, if the client asked for an
-    /// ack, it is answered <c>{"ok":false,"error":{"code":"invalid_payload","message":…}}</c>.
+    /// trim- and NativeAOT-safe). When it does not bind (or is null), the handler is not called and the event goes to
+    /// <see cref="SocketIOOptions.OnRefusal"/> (code <c>invalid_payload</c>), which may answer the ack.
     /// </summary>
     public SocketContext On<T>(string eventName, JsonTypeInfo<T> typeInfo, Func<T, SocketAck?, Task> handler) =>
-        OnBound(eventName, typeInfo, (data, e) => handler(data, e.Ack));
+        OnBound(eventName, typeInfo, handler, (data, e) => handler(data, e.Ack));
 
     /// <summary>
     /// As <see cref="On{T}(string, JsonTypeInfo{T}, Func{T, SocketAck, Task})"/>, with <typeparamref name="TService"/>
@@ -44,7 +32,7 @@ public sealed partial class SocketContext
     /// </summary>
     public SocketContext On<T, TService>(string eventName, JsonTypeInfo<T> typeInfo, Func<T, TService, SocketAck?, Task> handler)
         where TService : notnull =>
-        OnBound(eventName, typeInfo, (data, e) => handler(data, e.Services.GetRequiredService<TService>(), e.Ack));
+        OnBound(eventName, typeInfo, handler, (data, e) => handler(data, e.Services.GetRequiredService<TService>(), e.Ack));
 
     /// <summary>
     /// As <see cref="On{T}(string, JsonTypeInfo{T}, Func{T, SocketAck, Task})"/>, binding <typeparamref name="T"/>
@@ -70,10 +58,11 @@ public sealed partial class SocketContext
     private static JsonTypeInfo<T> ReflectedTypeInfo<T>() =>
         (JsonTypeInfo<T>)SocketPayload.DefaultOptions.GetTypeInfo(typeof(T));
 
-    private SocketContext OnBound<T>(string eventName, JsonTypeInfo<T> typeInfo, Func<T, SocketEvent, Task> handler)
+    private SocketContext OnBound<T>(string eventName, JsonTypeInfo<T> typeInfo, Delegate registered, Func<T, SocketEvent, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return On(eventName, e =>
+        ArgumentNullException.ThrowIfNull(handler);
+        return AddListener(eventName, registered, e =>
         {
             T? data;
             try
@@ -82,38 +71,16 @@ public sealed partial class SocketContext
             }
             catch (JsonException ex)
             {
-                e.Ack?.SendError("invalid_payload", ex.Message);
+                Namespace.Server.Refuse(this, e.Name, e.Ack, SocketRefusalCodes.InvalidPayload, ex.Message, ex);
                 return Task.CompletedTask;
             }
             if (data is null)
             {
-                e.Ack?.SendError("invalid_payload", "payload is null");
+                Namespace.Server.Refuse(this, e.Name, e.Ack, SocketRefusalCodes.InvalidPayload, "payload is null", null);
                 return Task.CompletedTask;
             }
             return handler(data, e);
         });
-    }
-
-    // An event that will not reach any handler: dropped, and its ack (if asked) carries the reason in the
-    // same shape as the typed handlers' invalid_payload answers.
-    private void Refuse(SocketPacket packet, string code, string message)
-    {
-        if (packet.AckId is { } id)
-        {
-            Deliver(OutgoingPacket.Ack(Namespace.Name, id,
-                new TypedArgument<AckError>(new AckError(new AckErrorDetail(code, message)), SocketIOJsonContext.Payload.AckError)),
-                volatileSend: false);
-        }
-    }
-
-    /// <summary>Listens to every event (Node's <c>socket.onAny</c>), before the named listeners.</summary>
-    public SocketContext OnAny(Func<SocketEvent, Task> handler)
-    {
-        lock (_handlersGate)
-        {
-            _anyHandlers = [.. _anyHandlers, handler];
-        }
-        return this;
     }
 
     private TokenBucket _eventBudget; // full at creation (SocketContext's constructor); used only with EventRateLimit
@@ -123,33 +90,39 @@ public sealed partial class SocketContext
         var server = Namespace.Server;
         if (!server.TryBeginWork())
         {
-            // Nothing new starts once the drain has begun: the client is told, nothing is half-done.
-            Refuse(packet, "shutting_down", "server shutting down");
+            // Nothing new starts once the drain has begun; the app's refusal hook may tell the client.
+            RefuseUnread(packet, SocketRefusalCodes.ShuttingDown, "server shutting down");
             return;
         }
         if (server.Options.EventRateLimit is { } limit && !_eventBudget.TryTake(limit, server.Time))
         {
             server.EndWork();
             server.CountRateLimited();
-            Refuse(packet, "rate_limited", "rate limited");
+            RefuseUnread(packet, SocketRefusalCodes.RateLimited, "rate limited");
             return;
         }
         SocketEvent args;
-        Func<SocketEvent, Task>[]? named;
         try
         {
-            var first = packet.Data!.Value[0];
-            var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
-            args = new SocketEvent(this, packet, name);
-            _handlers.TryGetValue(name, out named);
+            args = new SocketEvent(this, packet, EventName(packet));
         }
         catch
         {
             server.EndWork(); // counted above; a leak would hold every later drain for its whole timeout
             throw;
         }
-        server.Dispatch(args, _anyHandlers, named ?? []);
+        server.Dispatch(args, _anyHandlers, _middlewares);
     }
+
+    private static string EventName(SocketPacket packet)
+    {
+        var first = packet.Data!.Value[0];
+        return first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
+    }
+
+    // An event refused before it was read (shutdown, rate limit): no listener sees it; the refusal hook may answer.
+    private void RefuseUnread(SocketPacket packet, string code, string message) =>
+        Namespace.Server.Refuse(this, EventName(packet), packet.AckId is { } id ? new SocketAck(this, id) : null, code, message, null);
 
     internal void OnPacket(SocketPacket packet)
     {

@@ -177,6 +177,12 @@ public sealed partial class SocketContext
     /// <summary>Hands an encoded packet to the engine session; false when dropped (volatile, or closed).</summary>
     internal bool Deliver(OutgoingPacket packet, bool volatileSend)
     {
+        // Every emit and broadcast to this socket passes here (Node notifies in emit and in the adapter's
+        // broadcast, before writing, even if a volatile packet is then dropped); a recovery's missed packets don't.
+        if (_anyOutgoing is not null)
+        {
+            NotifyOutgoing(packet);
+        }
         if (Volatile.Read(ref _held) is { } held)
         {
             lock (held)

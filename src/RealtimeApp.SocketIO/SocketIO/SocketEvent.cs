@@ -16,7 +16,7 @@ public sealed class SocketEvent
         Socket = socket;
         Name = name;
         Ack = packet.AckId is { } id ? new SocketAck(socket, id) : null;
-        Arguments = new SocketArguments(packet, offset: 1);
+        _arguments = new SocketArguments(packet, offset: 1);
     }
 
     /// <summary>The socket the event came from.</summary>
@@ -40,5 +40,15 @@ public sealed class SocketEvent
     /// The arguments after the event name: <c>Count</c>, the JSON of each (<c>[i]</c>), <c>Get&lt;T&gt;(i, typeInfo)</c>,
     /// <c>GetBytes(i)</c> for binary ones (<c>GetBytes(element)</c> for binary nested in an object), <c>ToArray()</c>; pass them to <c>Emit</c> or <c>Ack.Send</c> to forward them as sent.
     /// </summary>
-    public SocketArguments Arguments { get; }
+    /// <remarks>
+    /// A <see cref="SocketContext.Use"/> middleware may replace them (e.g. with <see cref="SocketArguments.FromJson"/>):
+    /// later middlewares and the event's listeners see the new ones; the <c>OnAny</c> listeners ran before.
+    /// </remarks>
+    public SocketArguments Arguments
+    {
+        get => _arguments;
+        set => _arguments = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private SocketArguments _arguments;
 }

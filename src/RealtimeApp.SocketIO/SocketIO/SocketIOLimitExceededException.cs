@@ -2,7 +2,7 @@ namespace RealtimeApp.SocketIO;
 
 /// <summary>
 /// An operator limit (<see cref="SocketIOOptions"/>) refused an operation. Thrown from an event handler and
-/// not caught, it answers the event's ack with <c>{"ok":false,"error":{"code":"limit_exceeded","message":…}}</c>.
+/// not caught, it goes to <see cref="SocketIOOptions.OnRefusal"/> (code <c>limit_exceeded</c>), which may answer the event's ack.
 /// </summary>
 public sealed class SocketIOLimitExceededException(string limit, string message) : InvalidOperationException(message)
 {

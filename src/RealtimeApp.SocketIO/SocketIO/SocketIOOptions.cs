@@ -62,7 +62,7 @@ public sealed class SocketIOOptions
     /// <summary>
     /// Most rooms a socket may be in, its own id room not counted. <see cref="SocketContext.Join"/> past it
     /// throws <see cref="SocketIOLimitExceededException"/> ("room limit reached") and joins none of the rooms;
-    /// thrown from an event handler, the client's ack gets <c>{"ok":false,"error":{"code":"limit_exceeded",…}}</c>.
+    /// thrown from an event handler, it goes to <see cref="OnRefusal"/> (code <c>limit_exceeded</c>).
     /// </summary>
     public int? MaxRoomsPerSocket { get; set; }
 
@@ -75,9 +75,19 @@ public sealed class SocketIOOptions
 
     /// <summary>
     /// Events a socket may send: a token bucket per socket. An event past it is dropped before any handler
-    /// runs; if it asked for an ack, the ack is <c>{"ok":false,"error":{"code":"rate_limited","message":"rate limited"}}</c>.
+    /// runs, and goes to <see cref="OnRefusal"/> (code <c>rate_limited</c>).
     /// </summary>
     public RateLimitOptions? EventRateLimit { get; set; }
+
+    /// <summary>
+    /// Called when the library turns an incoming event away instead of running the app's handler: a payload
+    /// that does not bind in a typed <c>On&lt;T&gt;</c> (<c>invalid_payload</c>), <see cref="EventRateLimit"/>
+    /// (<c>rate_limited</c>), a <see cref="SocketIOLimitExceededException"/> from a handler (<c>limit_exceeded</c>),
+    /// an event during the shutdown drain (<c>shutting_down</c>). Answer <see cref="SocketRefusal.Ack"/> there in
+    /// the app's own format. Default null: no ack is sent, as Node's socket.io never answers one for the app (the
+    /// client's <c>emitWithAck</c> then times out). Runs on the receive path: keep it short. Set in code only.
+    /// </summary>
+    public Action<SocketRefusal>? OnRefusal { get; set; }
 
     /// <summary>
     /// An event every socket receives when the server begins to shut down, with one argument,

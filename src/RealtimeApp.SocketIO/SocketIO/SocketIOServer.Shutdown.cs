@@ -19,8 +19,8 @@ public sealed partial class SocketIOServer
     public int RunningHandlers => Volatile.Read(ref _running);
 
     /// <summary>
-    /// Starts the drain: from now on a CONNECT gets "server shutting down" and an event is refused (its ack
-    /// says so) instead of starting work that the shutdown would cut; every socket is sent
+    /// Starts the drain: from now on a CONNECT gets "server shutting down" and an event is refused (to
+    /// <see cref="SocketIOOptions.OnRefusal"/>) instead of starting work that the shutdown would cut; every socket is sent
     /// <see cref="SocketIOOptions.ShutdownEvent"/>. Handlers already running go on.
     /// </summary>
     public void BeginShutdown()

@@ -34,6 +34,9 @@ public static class ItemsEndpoints
                 : new SqliteItemStore(store.ConnectionString));
         services.AddSingleton<ItemService>();
         services.AddHostedService<ItemStoreInitializer>();
+        // The library answers no ack for the app (as Node): the board answers the events it turned away
+        // (bad payload, rate limit, limits, shutdown) in its own {ok:false,error:{code,message}} format.
+        services.Configure<SocketIOOptions>(options => options.OnRefusal = ItemNamespace.AnswerRefusal);
         return services;
     }
 
