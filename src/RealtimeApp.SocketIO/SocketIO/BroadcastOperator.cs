@@ -143,7 +143,14 @@ public sealed class BroadcastOperator
         var targets = FetchSockets();
         foreach (var socket in targets)
         {
-            socket.ExpectAck(id, answer => collector.OnAck(new SocketArguments(answer, offset: 0)));
+            // A socket that leaves is still waited for, as Node does for a broadcast (its count was taken).
+            socket.ExpectAck(id, answer =>
+            {
+                if (answer is not null)
+                {
+                    collector.OnAck(new SocketArguments(answer, offset: 0));
+                }
+            });
         }
         var reached = 0;
         foreach (var socket in targets)
@@ -266,7 +273,7 @@ public sealed class BroadcastOperator
 
 /// <summary>A broadcast with acks timed out; <see cref="Responses"/> holds the answers that did arrive.</summary>
 public sealed class BroadcastAckTimeoutException(SocketArguments[] responses, int expected)
-    : TimeoutException("operation has timed out")
+    : SocketIOAckTimeoutException
 {
     /// <summary>The ack of each client that answered in time.</summary>
     public SocketArguments[] Responses { get; } = responses;

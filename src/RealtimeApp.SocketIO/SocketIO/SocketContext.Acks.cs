@@ -10,10 +10,11 @@ namespace RealtimeApp.SocketIO;
 // an ACK with an unknown id is ignored, as in Node.
 public sealed partial class SocketContext
 {
-    // Created on the first ack the server waits for: most sockets never ask one.
-    private ConcurrentDictionary<long, Action<SocketPacket>>? _pendingAcks;
+    // Created on the first ack the server waits for: most sockets never ask one. A callback gets the answer,
+    // or null when the socket disconnected first.
+    private ConcurrentDictionary<long, Action<SocketPacket?>>? _pendingAcks;
 
-    private ConcurrentDictionary<long, Action<SocketPacket>> PendingAcks =>
+    private ConcurrentDictionary<long, Action<SocketPacket?>> PendingAcks =>
         Volatile.Read(ref _pendingAcks)
         ?? Interlocked.CompareExchange(ref _pendingAcks, new(), null)
         ?? _pendingAcks!;
@@ -22,7 +23,8 @@ public sealed partial class SocketContext
     /// Sends <paramref name="eventName"/> and waits for the client's acknowledgement (Node's
     /// <c>socket.timeout(ms).emitWithAck</c>); resolves with the ack's arguments (binary ones included).
     /// </summary>
-    /// <exception cref="TimeoutException">"operation has timed out" when no ack came in time.</exception>
+    /// <exception cref="SocketIOAckTimeoutException">"operation has timed out" when no ack came in time.</exception>
+    /// <exception cref="SocketIODisconnectedException">The socket disconnected first (at once, not at the timeout).</exception>
     [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
     [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
     public Task<SocketArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null,
@@ -35,7 +37,8 @@ public sealed partial class SocketContext
     /// As <see cref="EmitWithAckAsync(string, object?[], TimeSpan?, CancellationToken)"/> with one argument written with
     /// <paramref name="typeInfo"/> (trim- and AOT-safe); read the answer with <c>result.Get(0, answerTypeInfo)</c>.
     /// </summary>
-    /// <exception cref="TimeoutException">"operation has timed out" when no ack came in time.</exception>
+    /// <exception cref="SocketIOAckTimeoutException">"operation has timed out" when no ack came in time.</exception>
+    /// <exception cref="SocketIODisconnectedException">The socket disconnected first (at once, not at the timeout).</exception>
     public Task<SocketArguments> EmitWithAckAsync<T>(string eventName, T arg, JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         TryReserveAckId(eventName, out var id, out var refused)
@@ -71,7 +74,23 @@ public sealed partial class SocketContext
     {
         using var activity = SocketIOTracing.IsEnabled ? SocketIOTracing.StartAckOut(Namespace.Name, eventName, Id) : null;
         var answer = new TaskCompletionSource<SocketArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
-        PendingAcks[id] = packet => answer.TrySetResult(new SocketArguments(packet, offset: 0));
+        PendingAcks[id] = packet =>
+        {
+            if (packet is null)
+            {
+                answer.TrySetException(new SocketIODisconnectedException(_closeReason));
+            }
+            else
+            {
+                answer.TrySetResult(new SocketArguments(packet, offset: 0));
+            }
+        };
+        if (!Connected)
+        {
+            // Left before the entry was in place: EndPendingAcks will not see it.
+            PendingAcks.TryRemove(id, out _);
+            throw new SocketIODisconnectedException(_closeReason);
+        }
         try
         {
             Deliver(packet, volatileSend: false);
@@ -82,9 +101,14 @@ public sealed partial class SocketContext
         }
         catch (TimeoutException)
         {
-            var timedOut = new TimeoutException("operation has timed out");
+            var timedOut = new SocketIOAckTimeoutException();
             SocketIOTracing.AckOutcome(activity, "timeout", timedOut);
             throw timedOut;
+        }
+        catch (SocketIODisconnectedException disconnected)
+        {
+            SocketIOTracing.AckOutcome(activity, "disconnected", disconnected);
+            throw;
         }
         catch (OperationCanceledException canceled)
         {
@@ -98,7 +122,26 @@ public sealed partial class SocketContext
     }
 
     /// <summary>Waits for the ack with <paramref name="id"/> (used by broadcasts with acks).</summary>
-    internal void ExpectAck(long id, Action<SocketPacket> onAck) => PendingAcks[id] = onAck;
+    internal void ExpectAck(long id, Action<SocketPacket?> onAck) => PendingAcks[id] = onAck;
+
+    private DisconnectReason _closeReason;
+
+    /// <summary>Ends every ack still awaited once the socket has left: the answers can no longer come.</summary>
+    private void EndPendingAcks(DisconnectReason reason)
+    {
+        _closeReason = reason;
+        if (_pendingAcks is not { } pending)
+        {
+            return;
+        }
+        foreach (var id in pending.Keys)
+        {
+            if (pending.TryRemove(id, out var callback))
+            {
+                Namespace.Server.Invoke(() => callback(null), this);
+            }
+        }
+    }
 
     internal void ForgetAck(long id) => _pendingAcks?.TryRemove(id, out _);
 

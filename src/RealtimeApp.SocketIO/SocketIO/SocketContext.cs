@@ -257,6 +257,7 @@ public sealed partial class SocketContext
         {
             Namespace.Adapter.PersistSession(persisted);
         }
+        EndPendingAcks(reason);
         Namespace.Server.Log.SocketDisconnected(this, reason);
         Namespace.Server.Invoke(() => Disconnected?.Invoke(this, reason), this);
     }

@@ -18,7 +18,11 @@ public sealed class GracefulShutdownTests
     {
         // The handler is held by the test, not by a delay: the refusal of the late event and the handler's
         // ack come in that order however slow the machine is.
-        var server = await SocketIOTestServer.StartAsync(configure: o => o.ShutdownEvent = "shutdown", configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
+        var server = await SocketIOTestServer.StartAsync(configure: o =>
+        {
+            o.ShutdownEvent = "shutdown";
+            o.OnRefusal = RefusalAnswers.OkFalse; // the refusal reaches the app's hook, which answers the ack
+        }, configureEngine: e => e.DrainTimeout = TimeSpan.FromSeconds(10));
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -94,7 +94,7 @@ public sealed class OperatorLimitTests
     [Fact]
     public async Task MaxRoomsPerSocket_refuses_the_join_past_it_with_an_error_ack_and_joins_nothing()
     {
-        await using var server = await SocketIOTestServer.StartAsync(configure: o => o.MaxRoomsPerSocket = 2);
+        await using var server = await SocketIOTestServer.StartAsync(configure: o => { o.MaxRoomsPerSocket = 2; o.OnRefusal = RefusalAnswers.OkFalse; });
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
 
@@ -115,7 +115,7 @@ public sealed class OperatorLimitTests
     [Fact]
     public async Task MaxPendingAcksPerSocket_fails_the_emit_past_it_at_once_and_frees_a_place_per_answer()
     {
-        await using var server = await SocketIOTestServer.StartAsync(configure: o => o.MaxPendingAcksPerSocket = 2);
+        await using var server = await SocketIOTestServer.StartAsync(configure: o => { o.MaxPendingAcksPerSocket = 2; o.OnRefusal = RefusalAnswers.OkFalse; });
         await using var client = await SocketIORawClient.OpenAsync(server);
         var (_, sid) = await client.ConnectNamespaceAsync();
         var socket = server.Socket(sid);
@@ -147,7 +147,10 @@ public sealed class OperatorLimitTests
         // A fake clock: the bucket refills only when the test says, not while a busy box handles the burst.
         var clock = new FakeTimeProvider();
         await using var server = await SocketIOTestServer.StartAsync(configure: o =>
-            o.EventRateLimit = new RateLimitOptions { Burst = 3, PermitsPerSecond = 2 }, time: clock);
+        {
+            o.EventRateLimit = new RateLimitOptions { Burst = 3, PermitsPerSecond = 2 };
+            o.OnRefusal = RefusalAnswers.OkFalse;
+        }, time: clock);
         await using var client = await SocketIORawClient.OpenAsync(server);
         await client.ConnectNamespaceAsync();
 

@@ -21,7 +21,8 @@ internal sealed class ReferenceSocketIOServer : IAsyncDisposable
     /// <summary>e.g. http://127.0.0.1:41234/</summary>
     public Uri BaseAddress { get; }
 
-    public static async Task<ReferenceSocketIOServer> StartAsync(bool msgPack)
+    /// <param name="script">Another reference script of tests/js with the same contract (first line {"port":N}, ends with stdin).</param>
+    public static async Task<ReferenceSocketIOServer> StartAsync(bool msgPack, string script = "reference-socketio-server.mjs")
     {
         var info = new ProcessStartInfo("node")
         {
@@ -30,7 +31,7 @@ internal sealed class ReferenceSocketIOServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.ArgumentList.Add(Path.Combine(NodeClient.ScriptsDirectory, "reference-socketio-server.mjs"));
+        info.ArgumentList.Add(Path.Combine(NodeClient.ScriptsDirectory, script));
         if (msgPack)
         {
             info.ArgumentList.Add("--msgpack");
@@ -42,7 +43,7 @@ internal sealed class ReferenceSocketIOServer : IAsyncDisposable
             if (first is null)
             {
                 var errors = await process.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(5));
-                throw new InvalidOperationException($"reference-socketio-server.mjs exited before listening: {errors}");
+                throw new InvalidOperationException($"{script} exited before listening: {errors}");
             }
             var port = JsonDocument.Parse(first).RootElement.GetProperty("port").GetInt32();
             return new ReferenceSocketIOServer(process, new Uri($"http://127.0.0.1:{port}/"));

@@ -68,14 +68,24 @@ public sealed class EventScopeTests
         await WaitUntil(() => seen.All(s => s.Disposed));
     }
 
-    [Fact]
-    public async Task A_payload_that_does_not_bind_gets_an_error_ack_and_the_handler_is_not_called()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_payload_that_does_not_bind_skips_the_handler_and_is_answered_only_by_the_refusal_hook(bool hook)
     {
         var provider = new ServiceCollection().BuildServiceProvider();
-        var io = new SocketIOServer(Options.Create(new SocketIOOptions()), NullLogger<SocketIOServer>.Instance,
+        var refusals = new List<SocketRefusal>();
+        var options = new SocketIOOptions();
+        if (hook)
+        {
+            options.OnRefusal = r => { refusals.Add(r); r.Ack?.Send(r.Code); };
+        }
+        var io = new SocketIOServer(Options.Create(options), NullLogger<SocketIOServer>.Instance,
             TimeProvider.System, provider.GetRequiredService<IServiceScopeFactory>());
         var called = false;
-        io.Of("/").OnConnection(socket => socket.On<Bid>("bid", (_, _) => { called = true; return Task.CompletedTask; }));
+        io.Of("/").OnConnection(socket => socket
+            .On<Bid>("bid", (_, _) => { called = true; return Task.CompletedTask; })
+            .On("echo", e => { e.Ack?.Send(); }));
         var engine = new EngineServer(new EngineIOOptions(), io, NullLogger<EngineServer>.Instance, TimeProvider.System);
         var request = new EngineHandshakeRequest(new Dictionary<string, string>(), new Dictionary<string, string>(),
             null, "/socket.io/", false, DateTimeOffset.UtcNow);
@@ -86,9 +96,17 @@ public sealed class EventScopeTests
         Read(session);
 
         handler.OnMessage(session, Text("27[\"bid\",{\"amount\":\"lots\"}]"));
+        handler.OnMessage(session, Text("28[\"echo\"]"));
 
-        var ack = await ReadAsync(session);
-        Assert.StartsWith("437[{\"ok\":false,\"error\":{\"code\":\"invalid_payload\",\"message\":", ack);
+        if (hook)
+        {
+            Assert.Equal("437[\"invalid_payload\"]", await ReadAsync(session));
+            var refusal = Assert.Single(refusals);
+            Assert.Equal(("bid", SocketRefusalCodes.InvalidPayload), (refusal.EventName, refusal.Code));
+            Assert.IsAssignableFrom<System.Text.Json.JsonException>(refusal.Exception);
+        }
+        // Without a hook nothing answers the bid (Node never acks for the app): the next frame is echo's ack.
+        Assert.Equal("438[]", await ReadAsync(session));
         Assert.False(called);
     }
 

@@ -69,7 +69,13 @@ public sealed class AdapterContext
         var targets = socketIds.Select(FindSocket).OfType<SocketContext>().ToList();
         foreach (var socket in targets)
         {
-            socket.ExpectAck(id, answer => onAck(PacketData.FromAnswer(answer)));
+            socket.ExpectAck(id, answer =>
+            {
+                if (answer is not null) // null: the socket left; the requester waits it out, as Node
+                {
+                    onAck(PacketData.FromAnswer(answer));
+                }
+            });
         }
         var reached = 0;
         foreach (var socket in targets)

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using RealtimeApp.SocketIO.IntegrationTests.Support;
+
+namespace RealtimeApp.SocketIO.IntegrationTests.NodeParity;
+
+/// <summary>
+/// The listener API and packet middlewares side by side with Node's socket.io 4.8.4: the official
+/// socket.io-client runs parity-listeners-client.mjs against namespace "/parity" of both servers (the same
+/// handlers, see <see cref="ParityHandlers"/> and tests/js/parity-reference-server.mjs), and what it saw must
+/// be the same: order of catch-all listeners, middlewares and listeners, a middleware's rewritten argument,
+/// a rejected event (error listener, no ack, still connected), removal during a dispatch, outgoing listeners
+/// with broadcasts, the ack timeout's message.
+/// </summary>
+public sealed class NodeParityListenerTests
+{
+    [Theory]
+    [InlineData("websocket")]
+    [InlineData("polling")]
+    public async Task The_client_sees_the_same_from_our_server_as_from_Nodes(string transports)
+    {
+        await using var ours = await SocketIOTestServer.StartAsync();
+        ParityHandlers.Configure(ours.Io.Of(ParityHandlers.Namespace));
+        await using var node = await ReferenceSocketIOServer.StartAsync(msgPack: false, script: "parity-reference-server.mjs");
+
+        var expected = await NodeClient.RunAsync("parity-listeners-client.mjs", node.BaseAddress.ToString(), transports);
+        var actual = await NodeClient.RunAsync("parity-listeners-client.mjs", ours.BaseAddress.ToString(), transports);
+
+        expected.AssertSucceeded();
+        actual.AssertSucceeded();
+        Assert.Equal(Lines(expected), Lines(actual));
+        // The reference is what the test says it is (a run against a broken script would compare two failures).
+        Assert.Equal("rewritten", expected.Named("rewrite").Single().GetProperty("value").GetString());
+        Assert.Equal("operation has timed out", expected.Named("ask-timeout").Single().GetProperty("value").GetString());
+    }
+
+    private static string[] Lines(NodeRun run) => [.. run.Events.Select(e => e.GetRawText())];
+}
