@@ -61,6 +61,11 @@ parity.on("connection", (socket) => {
     socket.off("remove-me", second);
   });
   socket.on("remove-me", second);
+  socket.on("remove-me", (ack) => {
+    log.push("third");
+    ack();
+  });
+  socket.on("remove-any", (ack) => ack());
   socket.on("ping-me", (ack) => ack());
   socket.on("get-log", (ack) => ack(log.splice(0)));
 

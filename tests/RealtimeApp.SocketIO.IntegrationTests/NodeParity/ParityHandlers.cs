@@ -76,6 +76,12 @@ internal static class ParityHandlers
             socket.Off("remove-me", second);
         });
         socket.On("remove-me", second);
+        socket.On("remove-me", e =>
+        {
+            Add(log, "third");
+            e.Ack?.Send();
+        });
+        socket.On("remove-any", e => { e.Ack?.Send(); });
         socket.On("ping-me", e => { e.Ack?.Send(); });
         socket.On("get-log", e =>
         {
