@@ -48,6 +48,13 @@ public sealed class BroadcastOperator
     /// <summary>This node only (matters once a cluster adapter is used).</summary>
     public BroadcastOperator Local => new(_ns, _options with { Local = true }, _timeout);
 
+    /// <summary>
+    /// With false, the event goes uncompressed over WebSockets that negotiated permessage-deflate
+    /// (<c>EngineIOOptions.PerMessageDeflate</c>), as Node's <c>compress(false)</c>; polling responses follow
+    /// <c>HttpCompression</c> whatever this says. Default true.
+    /// </summary>
+    public BroadcastOperator Compress(bool compress) => new(_ns, _options with { Compress = compress }, _timeout);
+
     /// <summary>How long <c>EmitWithAckAsync</c> waits for every client's ack.</summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new(_ns, _options, timeout);
 
@@ -155,7 +162,7 @@ public sealed class BroadcastOperator
         var reached = 0;
         foreach (var socket in targets)
         {
-            if (socket.Deliver(packet, _options.Volatile))
+            if (socket.Deliver(packet, _options.Volatile, _options.Compress))
             {
                 reached++;
             }

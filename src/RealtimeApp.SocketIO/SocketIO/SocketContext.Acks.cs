@@ -30,7 +30,7 @@ public sealed partial class SocketContext
     public Task<SocketArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         TryReserveAckId(eventName, out var id, out var refused)
-            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, args, id), timeout, cancellationToken)
+            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, args, id), timeout, true, cancellationToken)
             : refused;
 
     /// <summary>
@@ -42,7 +42,22 @@ public sealed partial class SocketContext
     public Task<SocketArguments> EmitWithAckAsync<T>(string eventName, T arg, JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
         TryReserveAckId(eventName, out var id, out var refused)
-            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, arg, typeInfo, id), timeout, cancellationToken)
+            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, arg, typeInfo, id), timeout, true, cancellationToken)
+            : refused;
+
+    // For SocketEmitter: its flags, the same path.
+    [RequiresUnreferencedCode(SocketPayload.ReflectionMessage)]
+    [RequiresDynamicCode(SocketPayload.ReflectionMessage)]
+    internal Task<SocketArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, bool compress,
+        CancellationToken cancellationToken) =>
+        TryReserveAckId(eventName, out var id, out var refused)
+            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, args, id), timeout, compress, cancellationToken)
+            : refused;
+
+    internal Task<SocketArguments> EmitWithAckAsync<T>(string eventName, T arg, JsonTypeInfo<T> typeInfo, TimeSpan? timeout, bool compress,
+        CancellationToken cancellationToken) =>
+        TryReserveAckId(eventName, out var id, out var refused)
+            ? EmitWithAckAsync(eventName, id, OutgoingPacket.Event(Namespace.Name, eventName, arg, typeInfo, id), timeout, compress, cancellationToken)
             : refused;
 
     // The ack id is part of the packet, so it is taken before the packet is encoded; a reserved name or the
@@ -70,7 +85,7 @@ public sealed partial class SocketContext
     }
 
     private async Task<SocketArguments> EmitWithAckAsync(string eventName, long id, OutgoingPacket packet, TimeSpan? timeout,
-        CancellationToken cancellationToken)
+        bool compress, CancellationToken cancellationToken)
     {
         using var activity = SocketIOTracing.IsEnabled ? SocketIOTracing.StartAckOut(Namespace.Name, eventName, Id) : null;
         var answer = new TaskCompletionSource<SocketArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,7 +108,7 @@ public sealed partial class SocketContext
         }
         try
         {
-            Deliver(packet, volatileSend: false);
+            Deliver(packet, volatileSend: false, compress);
             var result = await answer.Task.WaitAsync(timeout ?? Namespace.Server.Options.DefaultAckTimeout,
                 Namespace.Server.Time, cancellationToken);
             SocketIOTracing.AckOutcome(activity, "answered");

@@ -29,16 +29,30 @@ public sealed partial class SocketContext
     public void Emit(string eventName, params object?[] args) =>
         Emit(eventName, new ObjectArguments(args, SocketPayload.WithPlaceholders(SocketPayload.DefaultOptions)));
 
-    private void Emit<TArgs>(string eventName, scoped TArgs args) where TArgs : IPayloadArguments, allows ref struct
+    /// <summary>
+    /// Emits through an operator with a timeout for <c>EmitWithAckAsync</c> (Node's <c>socket.timeout(ms)</c>).
+    /// </summary>
+    public SocketEmitter Timeout(TimeSpan timeout) => new(this, timeout, compress: true);
+
+    /// <summary>
+    /// Emits through an operator that, with false, sends uncompressed over a WebSocket that negotiated
+    /// permessage-deflate (Node's <c>socket.compress(false)</c>); polling responses follow <c>HttpCompression</c>.
+    /// </summary>
+    public SocketEmitter Compress(bool compress) => new(this, null, compress);
+
+    private void Emit<TArgs>(string eventName, scoped TArgs args) where TArgs : IPayloadArguments, allows ref struct =>
+        Emit(eventName, args, compress: true);
+
+    internal void Emit<TArgs>(string eventName, scoped TArgs args, bool compress) where TArgs : IPayloadArguments, allows ref struct
     {
         ReservedEvents.Check(eventName);
         if (Namespace.StoresPackets)
         {
             // Through the adapter to the socket's own room, so it is stored and reaches the client even if it
             // is between connections right now (Node does the same with recovery on).
-            Namespace.Adapter.Broadcast(Namespace.EventPacket(eventName, args, volatileSend: false), new() { Rooms = new HashSet<string> { Id } });
+            Namespace.Adapter.Broadcast(Namespace.EventPacket(eventName, args, volatileSend: false), new() { Rooms = new HashSet<string> { Id }, Compress = compress });
             return;
         }
-        Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args), volatileSend: false);
+        Deliver(OutgoingPacket.Event(Namespace.Name, eventName, args), volatileSend: false, compress);
     }
 }

@@ -175,7 +175,8 @@ public sealed partial class SocketContext
     private List<OutgoingPacket>? _held;
 
     /// <summary>Hands an encoded packet to the engine session; false when dropped (volatile, or closed).</summary>
-    internal bool Deliver(OutgoingPacket packet, bool volatileSend)
+    // compress false: over a WebSocket with permessage-deflate, the frames go uncompressed.
+    internal bool Deliver(OutgoingPacket packet, bool volatileSend, bool compress = true)
     {
         // Every emit and broadcast to this socket passes here (Node notifies in emit and in the adapter's
         // broadcast, before writing, even if a volatile packet is then dropped); a recovery's missed packets don't.
@@ -193,12 +194,12 @@ public sealed partial class SocketContext
                     {
                         return false;
                     }
-                    held.Add(packet);
+                    held.Add(packet); // (a held packet goes out compressed: recovery's rare moment)
                     return true;
                 }
             }
         }
-        return DeliverNow(packet, volatileSend);
+        return DeliverNow(packet, volatileSend, compress);
     }
 
     /// <summary>Sends what was delivered while the recovery was under way, in order, then delivers directly.</summary>
@@ -218,7 +219,7 @@ public sealed partial class SocketContext
         }
     }
 
-    private bool DeliverNow(OutgoingPacket packet, bool volatileSend)
+    private bool DeliverNow(OutgoingPacket packet, bool volatileSend, bool compress = true)
     {
         var session = _connection.Session;
         if (volatileSend && !session.IsWritable)
@@ -227,7 +228,7 @@ public sealed partial class SocketContext
         }
         foreach (var frame in packet.FramesFor(_connection.Parser))
         {
-            if (!session.Send(frame))
+            if (!session.Send(compress ? frame : frame.Uncompressed))
             {
                 return false;
             }

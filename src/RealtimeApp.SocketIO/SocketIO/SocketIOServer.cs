@@ -85,6 +85,9 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(Protocol.SocketPayload.ReflectionMessage)]
     public void Emit(string eventName, params object?[] args) => Sockets.Emit(eventName, args);
 
+    /// <summary>The main namespace, with false sent uncompressed over permessage-deflate WebSockets (Node's <c>io.compress(false)</c>).</summary>
+    public BroadcastOperator Compress(bool compress) => Sockets.Compress(compress);
+
     /// <summary>Targets rooms of the main namespace.</summary>
     public BroadcastOperator To(params string[] rooms) => Sockets.To(rooms);
 

@@ -180,6 +180,9 @@ public sealed partial class SocketNamespace
     /// <summary>Targets every socket, waiting at most <paramref name="timeout"/> for acks.</summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new BroadcastOperator(this).Timeout(timeout);
 
+    /// <summary>Every socket, with false sent uncompressed over permessage-deflate WebSockets (Node's <c>compress(false)</c>).</summary>
+    public BroadcastOperator Compress(bool compress) => new BroadcastOperator(this).Compress(compress);
+
     /// <summary>Every socket of the namespace on this node (see <see cref="FetchSocketsAsync"/> for the cluster).</summary>
     public IReadOnlyList<SocketContext> FetchSockets() => new BroadcastOperator(this).FetchSockets();
 

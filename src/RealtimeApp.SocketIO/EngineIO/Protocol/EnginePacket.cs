@@ -12,6 +12,7 @@ public sealed class EnginePacket
 {
     private byte[]? _pollingSegment;
     private byte[]? _v3Binary; // lazily: only sessions of Engine.IO v3 clients read it
+    private EnginePacket? _uncompressed; // lazily: only for emits with Compress(false)
 
     private EnginePacket(EnginePacketType type, bool isBinary, ReadOnlyMemory<byte> frame)
     {
@@ -31,6 +32,19 @@ public sealed class EnginePacket
     /// messages the raw bytes with no prefix (a binary frame implies "message").
     /// </summary>
     public ReadOnlyMemory<byte> Frame { get; }
+
+    /// <summary>
+    /// True for a copy made by <see cref="Uncompressed"/>: over a WebSocket with permessage-deflate negotiated,
+    /// its frame is sent uncompressed (Node's <c>compress(false)</c>). Polling responses ignore it.
+    /// </summary>
+    public bool DisableCompression { get; private init; }
+
+    /// <summary>
+    /// This packet marked <see cref="DisableCompression"/>, sharing its frame; made once and kept, so every
+    /// recipient of a broadcast gets the same instance.
+    /// </summary>
+    internal EnginePacket Uncompressed =>
+        DisableCompression ? this : _uncompressed ??= new EnginePacket(Type, IsBinary, Frame) { DisableCompression = true };
 
     /// <summary>
     /// The packet as one entry of a v4 polling payload: the text frame itself, or for binary

@@ -86,7 +86,9 @@ internal sealed partial class WebSocketTransport
                 var packet = packets[i];
                 var (frame, type) = packet.IsBinary && session.Protocol == 3 ? V3BinaryFrame(packet)
                     : (packet.Frame, packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
-                await socket.SendAsync(frame, type, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+                await socket.SendAsync(frame, type,
+                    packet.DisableCompression ? WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression : WebSocketMessageFlags.EndOfMessage,
+                    CancellationToken.None);
                 gathered += frame.Length;
                 if (gather && gathered >= MaxBatchBytes)
                 {

@@ -18,6 +18,12 @@ public sealed record BroadcastOptions
     /// <summary>Drop the packet for sockets that cannot take it right now instead of queueing it.</summary>
     public bool Volatile { get; init; }
 
+    /// <summary>
+    /// False to send the event uncompressed over WebSockets with permessage-deflate negotiated (Node's
+    /// <c>compress(false)</c>). Default true. Honoured on this node; cluster adapters may not carry it.
+    /// </summary>
+    public bool Compress { get; init; } = true;
+
     /// <summary>This node only (no cluster publish), for adapters that span nodes.</summary>
     public bool Local { get; init; }
 }

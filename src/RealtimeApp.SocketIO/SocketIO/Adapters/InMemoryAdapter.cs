@@ -206,7 +206,7 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
         {
             for (var i = 0; i < count; i++)
             {
-                if (targets[i].Deliver(packet.Packet, options.Volatile))
+                if (targets[i].Deliver(packet.Packet, options.Volatile, options.Compress))
                 {
                     sent++;
                 }
