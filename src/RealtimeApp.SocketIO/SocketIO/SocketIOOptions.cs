@@ -38,6 +38,13 @@ public sealed class SocketIOOptions
     internal static string? DefaultUserId(System.Security.Claims.ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true ? user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value : null;
 
+    /// <summary>
+    /// Remove a child namespace of a dynamic (pattern or predicate) namespace once its last socket has left
+    /// (Node's <c>cleanupEmptyChildNamespaces</c>), so names that clients make up do not pile up; the next
+    /// CONNECT to the name creates it again and runs the configure delegate again. Default false, as in Node.
+    /// </summary>
+    public bool CleanupEmptyChildNamespaces { get; set; }
+
     /// <summary>Default timeout of <c>EmitWithAckAsync</c> when none is given. Default 30 s.</summary>
     public TimeSpan DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

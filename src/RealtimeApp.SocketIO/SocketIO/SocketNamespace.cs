@@ -219,7 +219,19 @@ public sealed partial class SocketNamespace
 
     internal long NextAckId() => Interlocked.Increment(ref _nextAckId);
 
-    internal void Remove(SocketContext socket) => _sockets.TryRemove(new(socket.Id, socket));
+    internal void Remove(SocketContext socket)
+    {
+        if (_sockets.TryRemove(new(socket.Id, socket)) && IsChild && _sockets.IsEmpty && Server.Options.CleanupEmptyChildNamespaces)
+        {
+            Server.RemoveEmptyChild(this);
+        }
+    }
+
+    /// <summary>Created by a dynamic namespace's match (Node's child of a <c>ParentNamespace</c>).</summary>
+    internal bool IsChild { get; init; }
+
+    /// <summary>True while this namespace has sockets (for the removal of an empty child).</summary>
+    internal bool IsEmpty => _sockets.IsEmpty;
 
     /// <summary>
     /// CONNECT: recovery of a lost session if the client asks for one and it is still kept; middleware in
