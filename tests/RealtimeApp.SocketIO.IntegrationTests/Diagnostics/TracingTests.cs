@@ -85,7 +85,7 @@ public sealed class TracingTests
             Assert.Equal("yes", (await answered)[0].GetString());
             var unanswered = socket.EmitWithAckAsync("ignored", [], TimeSpan.FromMilliseconds(200));
             await first.ReceiveTextAsync();
-            await Assert.ThrowsAsync<TimeoutException>(() => unanswered);
+            await Assert.ThrowsAsync<SocketIOAckTimeoutException>(() => unanswered);
 
             // Handlers that throw, synchronously and after an await.
             await first.SendTextAsync($"42{ns},[\"boom\"]");

@@ -221,7 +221,7 @@ public sealed class RawSocketIOPacketTests
         Assert.Equal(new byte[] { 7, 7 }, ack.GetBytes(0)!.Value.ToArray());
 
         // No answer: "operation has timed out", and the connection is not affected.
-        var unanswered = await Assert.ThrowsAsync<TimeoutException>(
+        var unanswered = await Assert.ThrowsAsync<SocketIOAckTimeoutException>(
             () => socket.EmitWithAckAsync("question", ["y"], TimeSpan.FromMilliseconds(300)));
         Assert.Equal("operation has timed out", unanswered.Message);
         Assert.Equal("""422["question","y"]""", await client.ReceiveTextAsync());
