@@ -81,6 +81,9 @@ parity.on("connection", (socket) => {
   });
   socket.on("get-outgoing", (ack) => ack(outgoing.splice(0)));
 
+  // io.close(): what every client of the server sees.
+  socket.on("close-server", () => io.close());
+
   // An ack that never comes: the error's message.
   socket.on("ask-timeout", async (ack) => {
     try {

@@ -121,8 +121,14 @@ public sealed partial class SocketContext
     }
 
     // An event refused before it was read (shutdown, rate limit): no listener sees it; the refusal hook may answer.
-    private void RefuseUnread(SocketPacket packet, string code, string message) =>
-        Namespace.Server.Refuse(this, EventName(packet), packet.AckId is { } id ? new SocketAck(this, id) : null, code, message, null);
+    // Free without a hook: a flood past the rate limit costs no parsing and no allocation.
+    private void RefuseUnread(SocketPacket packet, string code, string message)
+    {
+        if (Namespace.Server.Options.OnRefusal is not null)
+        {
+            Namespace.Server.Refuse(this, EventName(packet), packet.AckId is { } id ? new SocketAck(this, id) : null, code, message, null);
+        }
+    }
 
     internal void OnPacket(SocketPacket packet)
     {

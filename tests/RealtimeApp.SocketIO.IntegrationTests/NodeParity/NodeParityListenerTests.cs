@@ -19,7 +19,7 @@ public sealed class NodeParityListenerTests
     public async Task The_client_sees_the_same_from_our_server_as_from_Nodes(string transports)
     {
         await using var ours = await SocketIOTestServer.StartAsync();
-        ParityHandlers.Configure(ours.Io.Of(ParityHandlers.Namespace));
+        ParityHandlers.Configure(ours.Io);
         await using var node = await ReferenceSocketIOServer.StartAsync(msgPack: false, script: "parity-reference-server.mjs");
 
         var expected = await NodeClient.RunAsync("parity-listeners-client.mjs", node.BaseAddress.ToString(), transports);
@@ -31,6 +31,25 @@ public sealed class NodeParityListenerTests
         // The reference is what the test says it is (a run against a broken script would compare two failures).
         Assert.Equal("rewritten", expected.Named("rewrite").Single().GetProperty("value").GetString());
         Assert.Equal("operation has timed out", expected.Named("ask-timeout").Single().GetProperty("value").GetString());
+    }
+
+    [Theory]
+    [InlineData("websocket")]
+    [InlineData("polling")]
+    public async Task Closing_the_server_disconnects_every_client_as_Nodes_io_close_does(string transports)
+    {
+        await using var ours = await SocketIOTestServer.StartAsync();
+        ParityHandlers.Configure(ours.Io);
+        await using var node = await ReferenceSocketIOServer.StartAsync(msgPack: false, script: "parity-reference-server.mjs");
+
+        var expected = await NodeClient.RunAsync("parity-close-client.mjs", node.BaseAddress.ToString(), transports);
+        var actual = await NodeClient.RunAsync("parity-close-client.mjs", ours.BaseAddress.ToString(), transports);
+
+        expected.AssertSucceeded();
+        actual.AssertSucceeded();
+        // The two connections close in either order.
+        Assert.Equal(expected.Events.Select(e => e.GetRawText()).Order(), actual.Events.Select(e => e.GetRawText()).Order());
+        Assert.Equal(2, expected.Named("disconnect").Count());
     }
 
     /// <summary>Line by line, so a difference shows both whole lines (they are long).</summary>

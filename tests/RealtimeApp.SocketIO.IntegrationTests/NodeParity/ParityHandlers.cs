@@ -11,7 +11,7 @@ internal static class ParityHandlers
 {
     public const string Namespace = "/parity";
 
-    public static void Configure(SocketNamespace ns) => ns.OnConnection(socket =>
+    public static void Configure(SocketIOServer io) => io.Of(Namespace).OnConnection(socket =>
     {
         var log = new List<string>();
         var outgoing = new JsonArray();
@@ -107,9 +107,9 @@ internal static class ParityHandlers
         });
         socket.On("emit-all", e =>
         {
-            ns.Emit("news", 1);
+            io.Of(Namespace).Emit("news", 1);
             socket.Emit("direct", 2, new { a = new[] { 1 } });
-            ns.To(socket.Id).Emit("room", 3);
+            io.Of(Namespace).To(socket.Id).Emit("room", 3);
             socket.Broadcast.Emit("not-me", 4);
             e.Ack?.Send();
         });
@@ -123,6 +123,9 @@ internal static class ParityHandlers
             }
             e.Ack?.Send(entries);
         });
+
+        // io.close(): what every client of the server sees.
+        socket.On("close-server", _ => io.CloseAsync());
 
         // An ack that never comes: the error's message.
         socket.On("ask-timeout", async e =>
