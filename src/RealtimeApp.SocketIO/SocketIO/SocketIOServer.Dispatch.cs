@@ -35,7 +35,11 @@ public sealed partial class SocketIOServer
         }
         if (middlewares.Length > 0)
         {
-            (pending ??= []).Add(RunThroughMiddlewaresAsync(args, middlewares, activity));
+            // Synchronous middlewares and listeners leave a completed task: nothing to wait for then.
+            if (RunThroughMiddlewaresAsync(args, middlewares, activity) is { IsCompletedSuccessfully: false } chain)
+            {
+                (pending ??= []).Add(chain);
+            }
         }
         else
         {
