@@ -71,7 +71,7 @@ public sealed partial class SocketContext
 
     /// <summary>
     /// Removes every listener of <paramref name="eventName"/>, or, when null, of every event (catch-all and
-    /// outgoing listeners and middlewares stay; <c>"error"</c> names the <see cref="OnError"/> listeners).
+    /// outgoing listeners and middlewares stay; <c>"error"</c> also removes the <see cref="OnError"/> listeners).
     /// Node's <c>removeAllListeners</c>.
     /// </summary>
     public SocketContext RemoveAllListeners(string? eventName = null)
@@ -83,29 +83,45 @@ public sealed partial class SocketContext
                 _handlers = new(StringComparer.Ordinal);
                 _errorListeners = [];
             }
-            else if (eventName == ErrorEvent)
+            else
             {
-                _errorListeners = [];
-            }
-            else if (_handlers.ContainsKey(eventName))
-            {
-                var copy = new Dictionary<string, EventListener[]>(_handlers, StringComparer.Ordinal);
-                copy.Remove(eventName);
-                _handlers = copy;
+                if (eventName == ErrorEvent)
+                {
+                    _errorListeners = [];
+                }
+                RemoveNamed(eventName);
             }
         }
         return this;
     }
 
-    /// <summary>The listeners of <paramref name="eventName"/>, as registered, in call order (Node's <c>listeners(event)</c>).</summary>
+    // Under _handlersGate.
+    private void RemoveNamed(string eventName)
+    {
+        if (_handlers.ContainsKey(eventName))
+        {
+            var copy = new Dictionary<string, EventListener[]>(_handlers, StringComparer.Ordinal);
+            copy.Remove(eventName);
+            _handlers = copy;
+        }
+    }
+
+    /// <summary>
+    /// The listeners of <paramref name="eventName"/>, as registered, in call order (Node's <c>listeners(event)</c>);
+    /// for <c>"error"</c>, the <see cref="OnError"/> listeners first (Node keeps both kinds in one list).
+    /// </summary>
     public IReadOnlyList<Delegate> Listeners(string eventName) =>
-        eventName == ErrorEvent ? [.. _errorListeners] : [.. ListenersFor(eventName).Select(l => l.Registered)];
+        eventName == ErrorEvent
+            ? [.. _errorListeners, .. ListenersFor(eventName).Select(l => l.Registered)]
+            : [.. ListenersFor(eventName).Select(l => l.Registered)];
 
     private const string ErrorEvent = "error";
 
     /// <summary>
     /// Listens for this socket's errors (Node's <c>socket.on("error")</c>): today, an event a
-    /// <see cref="Use"/> middleware rejected. Without a listener the error is logged.
+    /// <see cref="Use"/> middleware rejected. Without a listener the error is logged. Unlike Node, where one
+    /// <c>"error"</c> list also gets an event a client emits under that name, such an event goes to
+    /// <c>On("error", …)</c> listeners only, as any other event.
     /// </summary>
     public SocketContext OnError(Action<Exception> listener)
     {

@@ -47,8 +47,9 @@ public sealed class ListenerListTests
         Assert.Empty(socket.ListenersAnyOutgoing());
 
         Action<Exception> onError = _ => { };
-        socket.OnError(onError);
-        Assert.Equal(new Delegate[] { onError }, socket.Listeners("error"));
+        socket.On("error", a).OnError(onError);
+        // One "error" list as in Node: the socket's error listeners, then listeners of a client event so named.
+        Assert.Equal(new Delegate[] { onError, a }, socket.Listeners("error"));
         socket.RemoveAllListeners("error");
         Assert.Empty(socket.Listeners("error"));
     }
