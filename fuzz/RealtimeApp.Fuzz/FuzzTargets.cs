@@ -20,7 +20,7 @@ public sealed class FuzzFindingException(string message) : Exception(message);
 /// lets it propagate and the fuzzer records the input as a crash. Hangs are the fuzzer's timeout (-t).
 /// </para>
 /// </summary>
-public static class FuzzTargets
+public static partial class FuzzTargets
 {
     /// <summary>The targets by name, as given on the harness's command line and as corpus folder names.</summary>
     public static readonly IReadOnlyDictionary<string, Action<byte[]>> All = new Dictionary<string, Action<byte[]>>(StringComparer.Ordinal)
@@ -30,6 +30,7 @@ public static class FuzzTargets
         ["payload-v3-text"] = PayloadV3TextTarget,
         ["payload-v3-binary"] = PayloadV3BinaryTarget,
         ["socket-packet"] = SocketPacketTarget,
+        ["msgpack-packet"] = MsgPackPacketTarget,
     };
 
     /// <summary>
