@@ -56,6 +56,14 @@ internal static partial class MsgPackJson
         return SocketDecodeError.None;
     }
 
+    /// <summary>
+    /// Reads one msgpack value from <paramref name="reader"/> as JSON: for the Redis adapter, whose messages carry a
+    /// packet's data inside a larger msgpack message (Node's adapters write it with notepack too).
+    /// </summary>
+    internal static SocketDecodeError ReadJson(ref MessagePackReader reader, Utf8JsonWriter writer,
+        List<ReadOnlyMemory<byte>> attachments) =>
+        WriteJson(ref reader, writer, attachments, int.MaxValue, depth: 1);
+
     private static SocketDecodeError WriteJson(ref MessagePackReader reader, Utf8JsonWriter writer,
         List<ReadOnlyMemory<byte>> attachments, int maxAttachments, int depth)
     {
