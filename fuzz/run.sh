@@ -3,7 +3,8 @@
 #
 # Usage: bash fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET  how long afl-fuzz runs each target (default 30)
-#   TARGET              engine-packet payload-v4 payload-v3-text payload-v3-binary socket-packet (default: all);
+#   TARGET              engine-packet payload-v4 payload-v3-text payload-v3-binary socket-packet msgpack-packet
+#                       (default: all);
 #                       "selftest" runs a target that crashes and hangs on purpose, to check this script fails
 #
 # Steps: install AFL++ (Debian) if missing, restore the pinned sharpfuzz tool (fuzz/.config/dotnet-tools.json),

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using MessagePack;
 using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Parsers;
+using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Redis;
 
@@ -116,7 +118,7 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
         writer.Write("type");
         writer.Write(EventPacketType);
         writer.Write("data");
-        MessagePackJson.Write(ref writer, json.RootElement, data.Attachments);
+        MsgPackJson.WriteValue(ref writer, json.RootElement, data.Attachments);
         writer.Write("nsp");
         writer.Write(nsp);
     }
@@ -126,7 +128,10 @@ internal sealed record ClusterBroadcast(string Uid, string Namespace, byte[] Jso
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEncoder }))
         {
-            MessagePackJson.Read(ref reader, json, attachments);
+            if (MsgPackJson.ReadJson(ref reader, json, attachments) is not SocketDecodeError.None and var error)
+            {
+                throw new MessagePackSerializationException($"unreadable packet data: {error}");
+            }
         }
         return buffer.WrittenSpan.ToArray();
     }

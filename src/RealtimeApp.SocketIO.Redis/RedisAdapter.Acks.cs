@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using MessagePack;
 using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Parsers;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis;
@@ -117,7 +118,7 @@ internal sealed partial class RedisAdapter
         }
         else
         {
-            MessagePackJson.Write(ref writer, arguments.RootElement[0], answer.Attachments);
+            MsgPackJson.WriteValue(ref writer, arguments.RootElement[0], answer.Attachments);
         }
         writer.Flush();
         Publish(_channels.Response, buffer.WrittenSpan.ToArray());

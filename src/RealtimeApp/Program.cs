@@ -57,6 +57,7 @@ try
     app.UseAuthorization();
     app.MapAppHealth();
     app.MapSocketIO("/socket.io").RequireCors(AppCors.Policy);
+    app.MapClientBundle();
     app.MapItems();
     app.MapAccounts();
     app.MapStartupTrace();

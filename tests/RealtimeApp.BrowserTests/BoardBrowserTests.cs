@@ -12,12 +12,12 @@ public sealed class BoardBrowserTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private static AppProcess StartApp(string database, params string[] args) =>
+    internal static AppProcess StartApp(string database, params string[] args) =>
         AppProcess.Start(Paths.AppDirectory, Path.Combine(Paths.AppDirectory, "RealtimeApp.dll"),
             ["--urls", "http://127.0.0.1:0", .. args],
             new Dictionary<string, string> { ["ConnectionStrings__Items"] = $"Data Source={database}" });
 
-    private static async Task<string> AddressOfAsync(AppProcess app) =>
+    internal static async Task<string> AddressOfAsync(AppProcess app) =>
         (await app.WaitForPhaseAsync("ready"))[0].GetProperty("Addresses")[0].GetString()!;
 
     internal const string Password = "correct-horse-battery";

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { io } from "socket.io-client";
 
 // SOCKETIO_PARSER=msgpack: every client speaks socket.io-msgpack-parser (the server's SocketIO:Parser=MsgPack).
-const parserOption =
+export const parserOption =
   process.env.SOCKETIO_PARSER === "msgpack" ? { parser: createRequire(import.meta.url)("socket.io-msgpack-parser") } : {};
 
 export const print = (event) => process.stdout.write(JSON.stringify(event) + "\n");

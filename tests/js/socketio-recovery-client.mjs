@@ -5,13 +5,14 @@
 //
 //   node socketio-recovery-client.mjs <base url> <polling|websocket|polling,websocket> <reconnection delay ms>
 import { io } from "socket.io-client";
-import { args, connected, deadline, next, print, run, settled } from "./socketio-common.mjs";
+import { args, connected, deadline, next, parserOption, print, run, settled } from "./socketio-common.mjs";
 
 const { url, transports, rest: [delay = "100"] } = args();
 
 deadline(30000);
 run(async () => {
   const socket = io(new URL("/", url).toString(), {
+    ...parserOption,
     transports,
     forceNew: true,
     reconnectionDelay: Number(delay),

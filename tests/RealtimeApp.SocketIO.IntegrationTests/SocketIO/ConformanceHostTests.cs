@@ -25,6 +25,12 @@ public class ConformanceHostTests
 
         var run = await NodeClient.RunAsync("socketio-conformance-client.mjs", host.BaseAddress.ToString(), transports, nsp);
 
+        AssertConformanceRun(run);
+    }
+
+    /// <summary>What socketio-conformance-client.mjs must have seen (shared with the msgpack parser's conformance tests).</summary>
+    internal static void AssertConformanceRun(NodeRun run)
+    {
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Single(run.Named("done"));
         Assert.Equal("""{"token":"123","nested":{"ok":true}}""", Assert.Single(run.Named("auth")).GetProperty("received").GetRawText());

@@ -14,10 +14,13 @@ namespace RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 /// </summary>
 public sealed class ConnectionStateRecoveryTests
 {
-    private static async Task<SocketIOTestServer> StartAsync(TimeSpan window)
+    private static async Task<SocketIOTestServer> StartAsync(TimeSpan window, SocketIOParser parser = SocketIOParser.Json)
     {
         var server = await SocketIOTestServer.StartAsync(configure: o =>
-            o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = window });
+        {
+            o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = window };
+            o.Parser = parser;
+        });
         var ns = server.Io.Of("/");
         var awayOnce = 0;
         var away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // the server saw the client go
@@ -64,14 +67,19 @@ public sealed class ConnectionStateRecoveryTests
     }
 
     [Theory]
-    [InlineData("websocket")]
-    [InlineData("polling")]
-    [InlineData("polling,websocket")]
-    public async Task A_client_back_within_the_window_gets_its_id_rooms_data_and_every_missed_event_once_in_order(string transports)
+    [InlineData("websocket", false)]
+    [InlineData("polling", false)]
+    [InlineData("polling,websocket", false)]
+    [InlineData("websocket", true)]
+    [InlineData("polling", true)]
+    public async Task A_client_back_within_the_window_gets_its_id_rooms_data_and_every_missed_event_once_in_order(
+        string transports, bool msgPack)
     {
-        await using var server = await StartAsync(TimeSpan.FromSeconds(30));
+        await using var server = await StartAsync(TimeSpan.FromSeconds(30), msgPack ? SocketIOParser.MsgPack : SocketIOParser.Json);
 
-        var run = await NodeClient.RunAsync("socketio-recovery-client.mjs", server.BaseAddress.ToString(), transports, "100");
+        var run = await NodeClient.RunWithEnvironmentAsync(
+            msgPack ? new Dictionary<string, string> { ["SOCKETIO_PARSER"] = "msgpack" } : [],
+            "socketio-recovery-client.mjs", server.BaseAddress.ToString(), transports, "100");
 
         run.AssertSucceeded();
         var first = run.Named("connect").Single();

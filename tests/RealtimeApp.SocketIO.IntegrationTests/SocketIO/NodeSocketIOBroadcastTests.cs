@@ -16,6 +16,9 @@ public class NodeSocketIOBroadcastTests
     /// <summary>The server under test: the in-memory adapter here; subclasses run the same tests on other adapters.</summary>
     internal virtual Task<SocketIOTestServer> StartServerAsync() => SocketIOTestServer.StartAsync();
 
+    /// <summary>The clients' environment (e.g. <c>SOCKETIO_PARSER=msgpack</c> when a subclass runs the msgpack parser).</summary>
+    internal virtual IReadOnlyDictionary<string, string> ClientEnvironment { get; } = new Dictionary<string, string>();
+
     [Theory]
     [InlineData("polling", "/")]
     [InlineData("websocket", "/")]
@@ -25,7 +28,7 @@ public class NodeSocketIOBroadcastTests
     {
         await using var server = await StartServerAsync();
 
-        var run = await NodeClient.RunAsync("socketio-rooms-client.mjs", server.BaseAddress.ToString(), transports, ns);
+        var run = await NodeClient.RunWithEnvironmentAsync(ClientEnvironment, "socketio-rooms-client.mjs", server.BaseAddress.ToString(), transports, ns);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         // What each client received, in order; marker n closes step n (see the script).
@@ -71,7 +74,7 @@ public class NodeSocketIOBroadcastTests
     public async Task Server_side_operations_poll_fetch_join_emit_and_disconnect_every_client(string transports)
     {
         await using var server = await StartServerAsync();
-        var running = NodeClient.RunAsync("socketio-poll-client.mjs", server.BaseAddress.ToString(), transports, "3", "0");
+        var running = NodeClient.RunWithEnvironmentAsync(ClientEnvironment, "socketio-poll-client.mjs", server.BaseAddress.ToString(), transports, "3", "0");
         var sockets = await WaitForClientsAsync(server, running, transports, 3);
         var io = server.Io.Of("/");
 
@@ -114,7 +117,7 @@ public class NodeSocketIOBroadcastTests
     {
         await using var server = await StartServerAsync();
         // Client 0 never answers "poll".
-        var running = NodeClient.RunAsync("socketio-poll-client.mjs", server.BaseAddress.ToString(), transports, "3", "1");
+        var running = NodeClient.RunWithEnvironmentAsync(ClientEnvironment, "socketio-poll-client.mjs", server.BaseAddress.ToString(), transports, "3", "1");
         var sockets = await WaitForClientsAsync(server, running, transports, 3);
         var io = server.Io.Of("/");
 

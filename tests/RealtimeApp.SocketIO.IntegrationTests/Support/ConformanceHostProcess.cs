@@ -77,7 +77,7 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
                 // Keep draining stdout so the host never blocks on a full pipe.
                 _ = process.StandardOutput.ReadToEndAsync();
                 var host = new ConformanceHostProcess(process, new Uri(match.Groups["url"].Value + "/")) { StartupTime = started.Elapsed };
-                await host.WarmUpAsync();
+                await host.WarmUpAsync(msgPack: configuration.Contains("--SocketIO:Parser=MsgPack"));
                 return host;
             }
         }
@@ -89,7 +89,7 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
     /// hundreds of ms land neither in a 300/200 ms heartbeat window nor in the 1 s connect timeout of the
     /// test's own client. A cold host on a busy box can miss that timeout itself: a few tries.
     /// </summary>
-    private async Task WarmUpAsync()
+    private async Task WarmUpAsync(bool msgPack)
     {
         using var http = new HttpClient();
         await http.GetStringAsync(new Uri(BaseAddress, "/socket.io/?EIO=4&transport=polling"));
@@ -98,7 +98,15 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
             try
             {
                 await using var client = await SocketIORawClient.OpenAsync(WebSocketUrl);
-                await client.ConnectNamespaceAsync();
+                if (msgPack)
+                {
+                    await client.SendBinaryAsync(MsgPackWire.Packet(0, "/"));
+                    await MsgPackWire.ReceiveAsync(client);
+                }
+                else
+                {
+                    await client.ConnectNamespaceAsync();
+                }
                 return;
             }
             catch (Exception) when (attempt < 3)

@@ -13,6 +13,9 @@ public sealed class FuzzRegressionTests
 {
     private static readonly string FuzzDirectory = FindFuzzDirectory();
 
+    /// <summary>The repository's fuzz/ folder (its corpus holds Node-written seeds other tests read too).</summary>
+    internal static string Root => FuzzDirectory;
+
     public static TheoryData<string, string> Inputs()
     {
         var data = new TheoryData<string, string>();

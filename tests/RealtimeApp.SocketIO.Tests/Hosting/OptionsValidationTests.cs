@@ -42,6 +42,8 @@ public sealed class OptionsValidationTests
         { "SocketIO:MaxHttpBufferSize=0", "SocketIO:MaxHttpBufferSize = \"0\": must be between 1 and 2147483591 (a message is read into one byte array)" },
         { "SocketIO:HttpCompressionThreshold=-1", "SocketIO:HttpCompressionThreshold = \"-1\": must be at least 0" },
         { "SocketIO:MaxBufferedPackets=0", "SocketIO:MaxBufferedPackets = \"0\": must be at least 1 (0 would close every session at its first packet)" },
+        { "SocketIO:Parser=Protobuf", "SocketIO:Parser = \"Protobuf\": must be one of Json, MsgPack" },
+        { "SocketIO:Parser=7", "SocketIO:Parser = \"7\": must be Json or MsgPack" },
         { "SocketIO:Transports=0", "SocketIO:Transports = \"0\": must be Polling, WebSocket or both (\"Polling, WebSocket\")" },
         { "SocketIO:MaxSessions=0", "SocketIO:MaxSessions = \"0\": must be at least 1, or unset for no limit" },
         { "SocketIO:HandshakeRateLimit:PermitsPerSecond=0", "SocketIO:HandshakeRateLimit:PermitsPerSecond = \"0\": must be a number between 2.33E-07 and 10000000" },

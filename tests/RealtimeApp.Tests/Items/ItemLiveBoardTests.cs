@@ -87,13 +87,18 @@ public sealed class ItemLiveBoardTests
     }
 
     [Theory]
-    [InlineData("websocket")]
-    [InlineData("polling")]
-    public async Task Node_clients_see_each_others_creates_bids_and_closes(string transports)
+    [InlineData("websocket", "Json")]
+    [InlineData("polling", "Json")]
+    // The same board with SocketIO:Parser=MsgPack and clients on socket.io-msgpack-parser.
+    [InlineData("websocket", "MsgPack")]
+    [InlineData("polling", "MsgPack")]
+    public async Task Node_clients_see_each_others_creates_bids_and_closes(string transports, string parser)
     {
-        await using var app = await ItemApp.StartAsync();
+        await using var app = await ItemApp.StartAsync(new Dictionary<string, string> { ["SocketIO__Parser"] = parser });
 
-        var run = await NodeClient.RunAsync("item-live-client.mjs", app.Address, transports);
+        var run = await NodeClient.RunWithEnvironmentAsync(
+            new Dictionary<string, string> { ["SOCKETIO_PARSER"] = parser.ToLowerInvariant() },
+            "item-live-client.mjs", app.Address, transports);
 
         run.AssertSucceeded();
         var acks = run.Named("ack").ToArray();

@@ -50,7 +50,7 @@ internal static partial class MsgPackJson
             case JsonValueKind.Number:
                 var number = value.GetDouble();
                 // 1.0 and 1e3 are integers to JavaScript, and notepack writes them as such.
-                if (Math.Floor(number) == number && Math.Abs(number) < 9.2e18)
+                if (IsInteger(number))
                 {
                     writer.Write((long)number);
                 }

@@ -45,13 +45,24 @@ internal static partial class MsgPackJson
                 }
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        // ArgumentOutOfRangeException: MessagePack-CSharp 2.5 reads a str32/bin32 length above int.MaxValue as a negative
+        // count (found by fuzz/, msgpack-packet target); the input is malformed all the same.
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or OverflowException
+            or ArgumentOutOfRangeException)
         {
             return SocketDecodeError.InvalidMsgPack;
         }
         json = buffer.WrittenSpan.ToArray();
         return SocketDecodeError.None;
     }
+
+    /// <summary>
+    /// Reads one msgpack value from <paramref name="reader"/> as JSON: for the Redis adapter, whose messages carry a
+    /// packet's data inside a larger msgpack message (Node's adapters write it with notepack too).
+    /// </summary>
+    internal static SocketDecodeError ReadJson(ref MessagePackReader reader, Utf8JsonWriter writer,
+        List<ReadOnlyMemory<byte>> attachments) =>
+        WriteJson(ref reader, writer, attachments, int.MaxValue, depth: 1);
 
     private static SocketDecodeError WriteJson(ref MessagePackReader reader, Utf8JsonWriter writer,
         List<ReadOnlyMemory<byte>> attachments, int maxAttachments, int depth)
@@ -77,7 +88,12 @@ internal static partial class MsgPackJson
                 return SocketDecodeError.None;
             case MessagePackType.Float:
                 var number = reader.ReadDouble();
-                if (double.IsFinite(number))
+                if (IsInteger(number))
+                {
+                    // As JSON.stringify: 6.6e17 is "660000000000000000"; and the encoder writes it back as an integer.
+                    writer.WriteNumberValue((long)number);
+                }
+                else if (double.IsFinite(number))
                 {
                     writer.WriteNumberValue(number);
                 }
@@ -213,6 +229,9 @@ internal static partial class MsgPackJson
         attachments.Add(bytes.ToArray());
         return SocketDecodeError.None;
     }
+
+    /// <summary>An integral double that a long holds exactly enough to be written as one (what notepack does below 2^63).</summary>
+    internal static bool IsInteger(double number) => Math.Floor(number) == number && Math.Abs(number) < 9.2e18;
 
     /// <summary>Whether the next value is notepack's <c>undefined</c> (fixext 1 of type 0).</summary>
     public static bool IsUndefined(ref MessagePackReader reader)

@@ -89,7 +89,10 @@ internal static class MsgPackPacketCodec
                 return SocketDecodeError.InvalidMsgPack; // notepack refuses trailing bytes too
             }
         }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        // ArgumentOutOfRangeException: MessagePack-CSharp 2.5 reads a str32/bin32 length above int.MaxValue as a negative
+        // count (found by fuzz/, msgpack-packet target); the input is malformed all the same.
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or OverflowException
+            or ArgumentOutOfRangeException)
         {
             return SocketDecodeError.InvalidMsgPack;
         }
