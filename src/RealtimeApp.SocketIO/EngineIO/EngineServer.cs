@@ -91,7 +91,11 @@ public sealed partial class EngineServer
         }
     }
 
-    internal void OnUpgraded(EngineSession session) => Log.Upgraded(Logger, session.Id);
+    internal void OnUpgraded(EngineSession session)
+    {
+        Log.Upgraded(Logger, session.Id);
+        (_handler as IEngineUpgradeObserver)?.OnUpgraded(session);
+    }
 
     private EngineSession Open(string sid, int protocol, Func<EngineSession, Transports.ITransport> transport,
         EngineHandshakeRequest request, IReadOnlyList<string> upgrades)

@@ -22,3 +22,12 @@ public interface IEngineSessionHandler
     /// <summary>The session closed. Called once; <see cref="EngineSession.Send"/> returns false from now on.</summary>
     void OnClosed(EngineSession session, EngineCloseReason reason, string? description);
 }
+
+/// <summary>
+/// Told when a session completes its upgrade to WebSocket (engine.io's <c>upgrade</c> event); internal so the
+/// public handler contract stays three calls. The Socket.IO server forwards it to the admin UI.
+/// </summary>
+internal interface IEngineUpgradeObserver
+{
+    void OnUpgraded(EngineSession session);
+}

@@ -12,6 +12,9 @@ namespace RealtimeApp.SocketIO;
 public sealed partial class SocketContext
 {
     private readonly SocketIOConnection _connection;
+
+    /// <summary>The engine connection this socket rides on (the admin UI matches upgrades to sockets).</summary>
+    internal SocketIOConnection Connection => _connection;
     private int _connected;
 
     internal SocketContext(SocketNamespace ns, SocketIOConnection connection, string id, SocketHandshake handshake,

@@ -52,8 +52,10 @@ internal sealed partial class SocketIOConnection
 
     public void Send(OutgoingPacket packet)
     {
+        var observer = _server.Observer;
         foreach (var frame in packet.FramesFor(Parser))
         {
+            observer?.PacketOut(frame.Frame.Length);
             Session.Send(frame);
         }
     }

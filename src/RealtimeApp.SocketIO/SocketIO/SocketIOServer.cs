@@ -17,7 +17,7 @@ namespace RealtimeApp.SocketIO;
 /// The Socket.IO server: the namespace registry on top of an Engine.IO endpoint. Inject it anywhere
 /// (controllers, background services) to emit: <c>io.Of("/item").To("room").Emit(...)</c>.
 /// </summary>
-public sealed partial class SocketIOServer : IEngineSessionHandler
+public sealed partial class SocketIOServer : IEngineSessionHandler, IEngineUpgradeObserver
 {
     private readonly ConcurrentDictionary<string, SocketNamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<EngineSession, SocketIOConnection> _connections = new();
@@ -45,6 +45,30 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
 
     internal SocketIOLog Log { get; }
 
+    /// <summary>The admin UI's seam (<see cref="ISocketIOObserver"/>); null unless it is on.</summary>
+    internal ISocketIOObserver? Observer { get; private set; }
+
+    private readonly ConcurrentDictionary<SocketNamespace, byte> _announced = new();
+
+    /// <summary>Every namespace created so far (Node's <c>io._nsps</c>).</summary>
+    internal ICollection<SocketNamespace> Namespaces => _namespaces.Values;
+
+    /// <summary>The engine sessions open now (the admin UI counts those still polling).</summary>
+    internal ICollection<EngineSession> EngineSessions => _connections.Keys;
+
+    /// <summary>Starts observing; the namespaces already there are told at once, as later ones will be.</summary>
+    internal void Observe(ISocketIOObserver observer)
+    {
+        Observer = observer;
+        foreach (var ns in _namespaces.Values)
+        {
+            if (_announced.TryAdd(ns, 0))
+            {
+                observer.NamespaceCreated(ns);
+            }
+        }
+    }
+
     internal ISocketIOAdapterFactory? AdapterFactory { get; }
 
     internal TimeProvider Time { get; }
@@ -56,7 +80,17 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     public SocketNamespace Of(string name)
     {
         name = name.StartsWith('/') ? name : "/" + name;
-        return _namespaces.GetOrAdd(name, static (n, server) => new SocketNamespace(server, n), this);
+        if (_namespaces.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+        var ns = _namespaces.GetOrAdd(name, static (n, server) => new SocketNamespace(server, n), this);
+        // Node's "new_namespace": told once, by whichever caller won the race to create it.
+        if (Observer is { } observer && _announced.TryAdd(ns, 0))
+        {
+            observer.NamespaceCreated(ns);
+        }
+        return ns;
     }
 
     /// <summary>
@@ -112,6 +146,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     {
         var connection = new SocketIOConnection(this, session);
         _connections[session] = connection;
+        Observer?.EngineOpened(session);
         if (connection.IsLegacyClient)
         {
             // Protocol 4 (v2 clients): the main namespace is joined without a CONNECT from the client.
@@ -123,6 +158,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     {
         if (_connections.TryGetValue(session, out var connection))
         {
+            Observer?.PacketIn(message.Data.Length);
             connection.OnMessage(message);
         }
     }
@@ -131,9 +167,12 @@ public sealed partial class SocketIOServer : IEngineSessionHandler
     {
         if (_connections.TryRemove(session, out var connection))
         {
+            Observer?.EngineClosed(session, reason);
             connection.OnEngineClosed(reason);
         }
     }
+
+    void IEngineUpgradeObserver.OnUpgraded(EngineSession session) => Observer?.EngineUpgraded(session);
 
     internal async Task ConnectAsync(SocketIOConnection connection, string name, JsonElement? authPayload)
     {

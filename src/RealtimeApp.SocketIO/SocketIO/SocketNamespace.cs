@@ -78,6 +78,9 @@ public sealed partial class SocketNamespace
         return this;
     }
 
+    /// <summary>Node's <c>prependListener("connection")</c>: the admin UI sees a socket before the app's handlers.</summary>
+    internal void PrependConnection(Func<SocketContext, Task> handler) => _onConnection = [handler, .. _onConnection];
+
     /// <summary>Listens for sockets joining, synchronously.</summary>
     public SocketNamespace OnConnection(Action<SocketContext> handler) =>
         OnConnection(s => { handler(s); return Task.CompletedTask; });

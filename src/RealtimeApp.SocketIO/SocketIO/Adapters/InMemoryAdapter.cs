@@ -52,6 +52,10 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
     /// <inheritdoc />
     public void AddAll(string id, IEnumerable<string> rooms)
     {
+        // Node's adapter emits "join-room" for each room newly joined; the observer (admin UI) hears it after
+        // the lock is released, and collecting costs nothing when nobody observes.
+        var observer = _context.Namespace.Server.Observer;
+        List<string>? added = null;
         lock (_gate)
         {
             if (!_sids.TryGetValue(id, out var joined))
@@ -65,7 +69,17 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
                 {
                     _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
                 }
-                members.Add(id);
+                if (members.Add(id) && observer is not null)
+                {
+                    (added ??= []).Add(room);
+                }
+            }
+        }
+        if (added is not null)
+        {
+            foreach (var room in added)
+            {
+                observer!.RoomJoined(_context.Namespace, room, id);
             }
         }
     }
@@ -73,19 +87,26 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
     /// <inheritdoc />
     public void Delete(string id, string room)
     {
+        bool removed;
         lock (_gate)
         {
             if (_sids.TryGetValue(id, out var joined))
             {
                 joined.Remove(room);
             }
-            RemoveMember(room, id);
+            removed = RemoveMember(room, id);
+        }
+        if (removed)
+        {
+            _context.Namespace.Server.Observer?.RoomLeft(_context.Namespace, room, id);
         }
     }
 
     /// <inheritdoc />
     public void DeleteAll(string id)
     {
+        var observer = _context.Namespace.Server.Observer;
+        List<string>? left = null;
         lock (_gate)
         {
             if (!_sids.Remove(id, out var joined))
@@ -94,17 +115,32 @@ public sealed class InMemoryAdapter : ISocketIOAdapter
             }
             foreach (var room in joined)
             {
-                RemoveMember(room, id);
+                if (RemoveMember(room, id) && observer is not null)
+                {
+                    (left ??= []).Add(room);
+                }
+            }
+        }
+        if (left is not null)
+        {
+            foreach (var room in left)
+            {
+                observer!.RoomLeft(_context.Namespace, room, id);
             }
         }
     }
 
-    private void RemoveMember(string room, string id)
+    private bool RemoveMember(string room, string id)
     {
-        if (_rooms.TryGetValue(room, out var members) && members.Remove(id) && members.Count == 0)
+        if (!_rooms.TryGetValue(room, out var members) || !members.Remove(id))
+        {
+            return false;
+        }
+        if (members.Count == 0)
         {
             _rooms.Remove(room);
         }
+        return true;
     }
 
     /// <inheritdoc />
