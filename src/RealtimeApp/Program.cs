@@ -32,6 +32,8 @@ try
     {
         socketIO.AddRedisAdapter();
     }
+    // The Socket.IO Admin UI (SocketIO:AdminUI:Enabled): its namespace here, its page at /admin-ui/ below
+    socketIO.AddAppAdminUI(builder.Configuration);
     builder.Services.AddAppCors(builder.Configuration);
 
     // The /item board: store per Items:Store (SQLite by default, PostgreSQL for several nodes) at
@@ -62,6 +64,7 @@ try
     app.MapAccounts();
     app.MapStartupTrace();
     app.MapAppMetrics();
+    app.MapAppAdminUI();
 
     app.RunWithStartupTrace();
     return 0;

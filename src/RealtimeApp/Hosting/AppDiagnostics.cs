@@ -47,12 +47,12 @@ public static class AppDiagnostics
     /// <summary>Answers 404 to /debug requests from outside <c>Diagnostics:AllowedNetworks</c>.</summary>
     public static IApplicationBuilder UseDiagnosticsAccess(this IApplicationBuilder app)
     {
-        var configured = app.ApplicationServices.GetRequiredService<IOptions<DiagnosticsOptions>>().Value.AllowedNetworks
-            .Where(n => n.Length > 0).ToArray(); // empty entries blank out appsettings.json's (see the validator)
-        var networks = (configured is { Length: > 0 } ? configured : LoopbackOnly).Select(IPNetwork.Parse).ToArray();
+        var networks = AllowedNetworks(app.ApplicationServices);
         return app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/debug") && !IsAllowed(context.Connection.RemoteIpAddress, networks))
+            // The admin UI's page is part of the admin surface (its namespace is checked by AppAdminUI).
+            if ((context.Request.Path.StartsWithSegments("/debug") || context.Request.Path.StartsWithSegments(AppAdminUI.Path))
+                && !IsAllowed(context.Connection.RemoteIpAddress, networks))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
@@ -61,7 +61,15 @@ public static class AppDiagnostics
         });
     }
 
-    private static bool IsAllowed(IPAddress? caller, IPNetwork[] networks)
+    /// <summary><c>Diagnostics:AllowedNetworks</c>, or loopback only.</summary>
+    internal static IPNetwork[] AllowedNetworks(IServiceProvider services)
+    {
+        var configured = services.GetRequiredService<IOptions<DiagnosticsOptions>>().Value.AllowedNetworks
+            .Where(n => n.Length > 0).ToArray(); // empty entries blank out appsettings.json's (see the validator)
+        return (configured is { Length: > 0 } ? configured : LoopbackOnly).Select(IPNetwork.Parse).ToArray();
+    }
+
+    internal static bool IsAllowed(IPAddress? caller, IPNetwork[] networks)
     {
         if (caller is null)
         {
