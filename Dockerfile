@@ -7,6 +7,11 @@ FROM node:20-bookworm-slim AS client
 WORKDIR /src/src/RealtimeApp.SocketIO/client
 COPY src/RealtimeApp.SocketIO/client/package.json src/RealtimeApp.SocketIO/client/package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
+# The Socket.IO Admin UI's page and the fonts it links (pinned in src/RealtimeApp/AdminUI/package-lock.json),
+# copied next to the app at publish and served at /admin-ui/ when SocketIO:AdminUI:Enabled is true.
+WORKDIR /src/src/RealtimeApp/AdminUI
+COPY src/RealtimeApp/AdminUI/package.json src/RealtimeApp/AdminUI/package-lock.json src/RealtimeApp/AdminUI/.npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -23,6 +28,7 @@ RUN dotnet restore src/RealtimeApp/RealtimeApp.csproj
 COPY src/ src/
 COPY wwwroot/ wwwroot/
 COPY --from=client /src/src/RealtimeApp.SocketIO/client/node_modules/socket.io-client/ src/RealtimeApp.SocketIO/client/node_modules/socket.io-client/
+COPY --from=client /src/src/RealtimeApp/AdminUI/node_modules/ src/RealtimeApp/AdminUI/node_modules/
 COPY appsettings.json ./
 RUN dotnet publish src/RealtimeApp/RealtimeApp.csproj -c Release --no-restore -o /app/publish
 

@@ -43,6 +43,8 @@ public sealed partial class SettingsRefusalTests
         { "Identity__Lockout__MaxFailedAccessAttempts=abc", "Identity:Lockout:MaxFailedAccessAttempts = \"abc\": must be a whole number (Int32)" },
         { "--Identity:Lockout:MaxFailedAccessAttempts=0", "Identity:Lockout:MaxFailedAccessAttempts = \"0\": must be between 1 and 1000" },
         { "--Identity:Password:RequiredLength=0", "Identity:Password:RequiredLength = \"0\": must be between 1 and 128" },
+        // The admin UI: a dashboard anyone could open is refused outside Development.
+        { "--SocketIO:AdminUI:Enabled=true", "SocketIO:AdminUI:PasswordHash = null: must be set (with UserName), or AuthorizationPolicy: a dashboard without auth is allowed only in Development (environment is Production)" },
     };
 
     [Theory]

@@ -42,8 +42,11 @@ internal static class AppAdminUI
 
         var root = System.IO.Path.Combine(AppContext.BaseDirectory, "admin-ui");
         var index = Rewrite(File.ReadAllText(System.IO.Path.Combine(root, "index.html")));
-        app.MapGet(Path, () => Results.Redirect(Path + "/")).ExcludeFromDescription();
-        app.MapGet(Path + "/", () => Results.Content(index, "text/html; charset=utf-8")).ExcludeFromDescription();
+        // One route for /admin-ui and /admin-ui/ (routing ignores the trailing slash): the page's relative
+        // links (js/, css/) need the slash, so the bare path is redirected.
+        app.MapGet(Path, (HttpRequest request) => request.Path.Value!.EndsWith('/')
+            ? Results.Content(index, "text/html; charset=utf-8")
+            : Results.Redirect(Path + "/")).ExcludeFromDescription();
         app.MapGet(Path + "/index.html", () => Results.Content(index, "text/html; charset=utf-8")).ExcludeFromDescription();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = Path, FileProvider = new PhysicalFileProvider(root) });
         return app;
