@@ -100,6 +100,10 @@ const run = async () => {
     const c3 = await client("c3", ["websocket"]);
     await waitFor("socket_connected", ([socket]) => socket.id === c3.id);
     c3.disconnect();
+    // A client that opens on polling and upgrades: the dashboard is told its new transport.
+    const c4 = await client("c4", ["polling", "websocket"]);
+    await waitFor("socket_updated", ([update]) => update.id === c4.id && update.transport === "websocket");
+    c4.disconnect();
     // A stats tick after all that: its aggregatedEvents count the connections, packets and bytes.
     const before = seen.filter((e) => e.name === "server_stats").length;
     await waitFor("server_stats", () => seen.filter((e) => e.name === "server_stats").length > before, 5000);

@@ -143,23 +143,17 @@ internal sealed partial class AdminInstrumentation : ISocketIOObserver, IDisposa
 
     public void EngineOpened(EngineSession session) => _events.Push("rawConnection");
 
-    public void EngineUpgraded(EngineSession session)
+    public void EngineUpgraded(EngineSession session, IReadOnlyList<SocketContext> sockets)
     {
         if (!_development)
         {
             return;
         }
         // Node updates each socket of the connection (socket.conn.on("upgrade")) and tells the dashboard.
-        foreach (var ns in _io.Namespaces)
+        foreach (var socket in sockets)
         {
-            foreach (var socket in ns.Sockets)
-            {
-                if (socket.Connection.Session == session)
-                {
-                    socket.Data[AdminSerializer.AdminKey] = AdminData(session);
-                    AdminEmit("socket_updated", new JsonObject { ["id"] = socket.Id, ["nsp"] = ns.Name, ["transport"] = "websocket" });
-                }
-            }
+            socket.Data[AdminSerializer.AdminKey] = AdminData(session);
+            AdminEmit("socket_updated", new JsonObject { ["id"] = socket.Id, ["nsp"] = socket.Namespace.Name, ["transport"] = "websocket" });
         }
     }
 

@@ -18,7 +18,8 @@ internal interface ISocketIOObserver
 
     void EngineOpened(EngineSession session);
 
-    void EngineUpgraded(EngineSession session);
+    /// <summary>The session moved to WebSocket; <paramref name="sockets"/> are those it carries (one per namespace).</summary>
+    void EngineUpgraded(EngineSession session, IReadOnlyList<SocketContext> sockets);
 
     void EngineClosed(EngineSession session, EngineCloseReason reason);
 

@@ -50,6 +50,15 @@ internal sealed partial class SocketIOConnection
     /// <summary>The parser this connection's packets are written and read with.</summary>
     public SocketIOParser Parser { get; }
 
+    /// <summary>The sockets this connection carries now, one per namespace (a copy, taken under the lock).</summary>
+    public SocketContext[] CurrentSockets()
+    {
+        lock (_gate)
+        {
+            return [.. _sockets.Values];
+        }
+    }
+
     public void Send(OutgoingPacket packet)
     {
         var observer = _server.Observer;

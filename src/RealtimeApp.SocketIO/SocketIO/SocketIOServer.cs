@@ -172,7 +172,13 @@ public sealed partial class SocketIOServer : IEngineSessionHandler, IEngineUpgra
         }
     }
 
-    void IEngineUpgradeObserver.OnUpgraded(EngineSession session) => Observer?.EngineUpgraded(session);
+    void IEngineUpgradeObserver.OnUpgraded(EngineSession session)
+    {
+        if (Observer is { } observer && _connections.TryGetValue(session, out var connection))
+        {
+            observer.EngineUpgraded(session, connection.CurrentSockets());
+        }
+    }
 
     internal async Task ConnectAsync(SocketIOConnection connection, string name, JsonElement? authPayload)
     {

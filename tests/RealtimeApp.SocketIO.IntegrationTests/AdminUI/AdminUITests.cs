@@ -63,6 +63,9 @@ public sealed class AdminUITests
         Assert.Equal("server namespace disconnect", Admin(run, "socket_disconnected").First(a => a[1].GetString() == c2)[2].GetString());
         var c3 = ClientId(run, "c3");
         Assert.Contains(Admin(run, "socket_connected"), a => a[0].GetProperty("id").GetString() == c3);
+        var c4 = ClientId(run, "c4");
+        var updated = Admin(run, "socket_updated").Single(a => a[0].GetProperty("id").GetString() == c4)[0];
+        Assert.Equal("""{"id":"{{c4}}","nsp":"/","transport":"websocket"}""".Replace("{{c4}}", c4), updated.GetRawText());
 
         // The last stats count what happened since the one before: connections, a disconnection with its reason, packets.
         var events = Admin(run, "server_stats").Skip(1).SelectMany(a => a[0].GetProperty("aggregatedEvents").EnumerateArray()).ToList();
