@@ -5,11 +5,12 @@
 //   node admin-ui-client.mjs <url> <scenario> [authJson]
 //
 // Scenarios: full (every action and the live feed), readonly (actions must change nothing), badauth (prints
-// connect_error), session (log in, then reconnect with the session id alone).
+// connect_error), session (log in, then reconnect with the session id alone), cluster (the client on the
+// node at otherUrl, the dashboard on the node at url: node admin-ui-client.mjs <url> cluster <authJson> <otherUrl>).
 import { io } from "socket.io-client";
 import { connect, connected, print } from "./socketio-common.mjs";
 
-const [url, scenario, authJson] = process.argv.slice(2);
+const [url, scenario, authJson, otherUrl] = process.argv.slice(2);
 const auth = authJson ? JSON.parse(authJson) : {};
 const seen = [];
 const waiters = [];
@@ -45,8 +46,8 @@ const waitFor = (name, match = () => true, ms = 10000) => {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const client = async (label, transports) => {
-  const socket = connect(url, transports);
+const client = async (label, transports, at = url) => {
+  const socket = connect(at, transports);
   socket.on("disconnect", (reason) => print({ event: "client-disconnect", label, reason }));
   socket.onAny((name, ...args) => print({ event: "client-received", label, name, args }));
   await connected(socket);
@@ -73,6 +74,22 @@ const run = async () => {
     return;
   }
 
+  if (scenario === "cluster") {
+    const remote = await client("remote", ["websocket"], otherUrl);
+    const dashboard = admin();
+    await connected(dashboard);
+    await waitFor("all_sockets", ([sockets]) => sockets.some((s) => s.id === remote.id));
+    await waitFor("server_stats", ([stats]) => stats.serverId === "node-b");
+    await waitFor("server_stats", ([stats]) => stats.serverId === "node-a");
+    remote.emit("from-remote", 1);
+    await waitFor("event_received", ([, id]) => id === remote.id);
+    const remoteId = remote.id; // socket.io-client forgets its id at disconnect
+    dashboard.emit("_disconnect", "/", false, remoteId);
+    await waitFor("socket_disconnected", ([, id]) => id === remoteId);
+    dashboard.disconnect();
+    return;
+  }
+
   const c1 = await client("c1", ["websocket"]);
   const c2 = await client("c2", ["polling"]);
   const dashboard = admin();
@@ -95,8 +112,9 @@ const run = async () => {
     await waitFor("event_received", ([, id]) => id === c2.id);
     dashboard.emit("leave", "/", "room1", c1.id);
     await waitFor("room_left", ([nsp, room]) => nsp === "/" && room === "room1");
-    dashboard.emit("_disconnect", "/", false, c2.id);
-    await waitFor("socket_disconnected", ([, id]) => id === c2.id);
+    const c2Id = c2.id; // socket.io-client forgets its id at disconnect
+    dashboard.emit("_disconnect", "/", false, c2Id);
+    await waitFor("socket_disconnected", ([, id]) => id === c2Id);
     const c3 = await client("c3", ["websocket"]);
     await waitFor("socket_connected", ([socket]) => socket.id === c3.id);
     c3.disconnect();
