@@ -5,7 +5,7 @@
 //
 //   node parity-reference-server.mjs
 //
-// Listens on 127.0.0.1, a free port, and prints {"port":N} as its first stdout line. Runs until stdin closes.
+// Listens on 127.0.0.1, a free port, and prints {"event":"ready","port":N} as its first stdout line. Runs until stdin closes.
 import http from "node:http";
 import { Server } from "socket.io";
 
@@ -96,7 +96,7 @@ parity.on("connection", (socket) => {
 });
 
 httpServer.listen(0, "127.0.0.1", () => {
-  process.stdout.write(JSON.stringify({ port: httpServer.address().port }) + "\n");
+  process.stdout.write(JSON.stringify({ event: "ready", port: httpServer.address().port }) + "\n");
 });
 process.stdin.on("end", () => process.exit(0));
 process.stdin.resume();

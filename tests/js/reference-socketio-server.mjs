@@ -4,7 +4,7 @@
 //
 //   node reference-socketio-server.mjs [--msgpack]      (--msgpack: socket.io-msgpack-parser, as SocketIO:Parser=MsgPack)
 //
-// Listens on 127.0.0.1, a free port, and prints {"port":N} as its first stdout line. Runs until stdin closes
+// Listens on 127.0.0.1, a free port, and prints {"event":"ready","port":N} as its first stdout line. Runs until stdin closes
 // or it is killed.
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -35,7 +35,7 @@ for (const nsp of ["/", "/custom"]) {
 }
 
 httpServer.listen(0, "127.0.0.1", () => {
-  process.stdout.write(JSON.stringify({ port: httpServer.address().port }) + "\n");
+  process.stdout.write(JSON.stringify({ event: "ready", port: httpServer.address().port }) + "\n");
 });
 process.stdin.on("end", () => process.exit(0));
 process.stdin.resume();

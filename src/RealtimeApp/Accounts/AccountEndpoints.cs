@@ -101,7 +101,14 @@ internal static class AccountEndpoints
         await signIn.SignOutAsync();
         if (userId is not null)
         {
-            io.Of(ItemEvents.Namespace).ToUser(userId).DisconnectSockets(close: true);
+            // Once the response (and its cookie removal) has gone out: a disconnected tab of the same browser asks
+            // /account/me at once, and before the browser has the expired cookie it would still be signed in there
+            // (the cookie itself stays valid until it expires) and stay on as that user.
+            http.Response.OnCompleted(() =>
+            {
+                io.Of(ItemEvents.Namespace).ToUser(userId).DisconnectSockets(close: true);
+                return Task.CompletedTask;
+            });
         }
         return Results.Ok(new AccountView(false, null));
     }
