@@ -7,7 +7,7 @@ namespace RealtimeApp.BrowserTests;
 /// <summary>
 /// The board on two app nodes (shared PostgreSQL, Redis adapter) behind the shipped nginx configuration,
 /// in real Chromium: one person through nginx, one on each node directly, so at least two of them are on
-/// different nodes; each sees the others' items and bids live.
+/// different nodes; each sees the others' items and bids live. And one admin dashboard shows both nodes.
 /// </summary>
 public sealed class ClusterBrowserTests
 {
@@ -60,6 +60,51 @@ public sealed class ClusterBrowserTests
             await Assertions.Expect(BoardBrowserTests.Card(page, "Clock on node A").GetByTestId("item-bids")).ToContainTextAsync("2");
         }
     }
+
+    [Fact]
+    public async Task One_admin_dashboard_shows_both_nodes_and_the_sockets_of_each()
+    {
+        await using var cluster = await ClusterServices.StartAsync();
+        await using var nodeA = AppProcess.Start(Paths.AppDirectory, Path.Combine(Paths.AppDirectory, "RealtimeApp.dll"),
+            ["--urls", "http://127.0.0.1:0", .. AdminUI("node-a")], cluster.NodeSettings);
+        await using var nodeB = AppProcess.Start(Paths.AppDirectory, Path.Combine(Paths.AppDirectory, "RealtimeApp.dll"),
+            ["--urls", "http://127.0.0.1:0", .. AdminUI("node-b")], cluster.NodeSettings);
+        var a = await AddressOfAsync(nodeA);
+        var b = await AddressOfAsync(nodeB);
+        await using var browser = await BrowserSession.LaunchAsync();
+        Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
+        var onA = await browser.OpenAsync(a);
+        var onB = await browser.OpenAsync(b);
+        await BoardBrowserTests.SignInAsync(onA, "anna");
+        await BoardBrowserTests.SignInAsync(onB, "bert");
+
+        // The dashboard is served by node A and connected to node A only; node B's stats and sockets come through Redis.
+        var admin = await browser.OpenAsync(a + "admin-ui/");
+        await admin.GetByLabel("Server URL").FillAsync(a.TrimEnd('/'));
+        await admin.GetByLabel("Username").FillAsync("admin");
+        await admin.GetByLabel("Password").FillAsync(AdminPassword);
+        await admin.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(admin.GetByText("Status: connected", new() { Exact = true })).ToBeVisibleAsync();
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Servers" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("tbody tr", new() { HasText = "node-a" })).ToHaveCountAsync(1);
+        await Assertions.Expect(admin.Locator("tbody tr", new() { HasText = "node-b" })).ToHaveCountAsync(1);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Rooms" }).ClickAsync();
+        await admin.GetByLabel("Namespace").ClickAsync(new() { Force = true });
+        await admin.GetByRole(AriaRole.Option, new() { Name = "/item" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("tbody tr", new() { HasText = "user:" })).ToHaveCountAsync(2);
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Servers" }).ClickAsync();
+        await admin.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "admin-ui-cluster.png"), FullPage = true });
+    }
+
+    // bcryptjs.hashSync("s3cret", 4), as in AdminUIBrowserTests.
+    private const string AdminPassword = "s3cret";
+    private const string AdminPasswordHash = "$2a$04$oTB4aobI3WQI90uB/Nb4xOlrwRdrZkSi2v9hDuKHUo/1MA./sMnrq";
+
+    private static string[] AdminUI(string serverId) =>
+        ["--SocketIO:AdminUI:Enabled=true", "--SocketIO:AdminUI:UserName=admin", $"--SocketIO:AdminUI:PasswordHash={AdminPasswordHash}",
+            $"--SocketIO:AdminUI:ServerId={serverId}"];
 
     private static async Task<string> AddressOfAsync(AppProcess app)
     {
