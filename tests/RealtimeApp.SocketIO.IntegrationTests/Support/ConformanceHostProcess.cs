@@ -77,7 +77,15 @@ internal sealed partial class ConformanceHostProcess : IAsyncDisposable
                 // Keep draining stdout so the host never blocks on a full pipe.
                 _ = process.StandardOutput.ReadToEndAsync();
                 var host = new ConformanceHostProcess(process, new Uri(match.Groups["url"].Value + "/")) { StartupTime = started.Elapsed };
-                await host.WarmUpAsync(msgPack: configuration.Contains("--SocketIO:Parser=MsgPack"));
+                try
+                {
+                    await host.WarmUpAsync(msgPack: configuration.Contains("--SocketIO:Parser=MsgPack"));
+                }
+                catch
+                {
+                    await host.DisposeAsync(); // a host that never warmed up is killed, not left running
+                    throw;
+                }
                 return host;
             }
         }
