@@ -22,7 +22,11 @@ internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory
 
     public IConnectionMultiplexer Redis => _redis.Value;
 
-    public ISocketIOAdapter Create(AdapterContext context) => new RedisAdapter(context, _redis.Value, _options, _logger);
+    public ISocketIOAdapter Create(AdapterContext context) => _options.Mode switch
+    {
+        RedisAdapterMode.PubSub => new RedisAdapter(context, _redis.Value, _options, _logger),
+        _ => throw new NotSupportedException($"SocketIO:Redis:Mode = {_options.Mode} is not built yet"),
+    };
 
     private IConnectionMultiplexer Connect()
     {

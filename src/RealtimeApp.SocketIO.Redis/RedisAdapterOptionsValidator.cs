@@ -21,6 +21,15 @@ internal sealed class RedisAdapterOptionsValidator(IConfiguration? configuration
         }
         problems.NotEmpty(nameof(options.Key), options.Key, "every channel name starts with it");
         problems.Timer(nameof(options.RequestsTimeout), options.RequestsTimeout);
+        if (options.Mode == RedisAdapterMode.Streams)
+        {
+            problems.NotEmpty(nameof(options.StreamName), options.StreamName, "it is the stream's key");
+            problems.NotEmpty(nameof(options.SessionKeyPrefix), options.SessionKeyPrefix, "session keys start with it");
+            problems.AtLeast(nameof(options.StreamCount), options.StreamCount, 1);
+            problems.AtLeast(nameof(options.MaxLength), options.MaxLength, 1);
+            problems.AtLeast(nameof(options.ReadCount), options.ReadCount, 1);
+            problems.Timer(nameof(options.BlockTime), options.BlockTime);
+        }
     }
 
     private static string? ParseError(string? configuration)
