@@ -46,14 +46,11 @@ internal sealed partial class RedisAdapter
         var responses = await RequestAsync(RequestType.RemoteFetch, json => WriteSelection(json, options), "fetchSockets");
         var sockets = new List<RemoteSocket>();
         // A node may answer without a list (Node counts it and moves on): only lists are read.
-        foreach (var response in responses.Where(r => r.TryGetProperty("sockets", out var list) && list.ValueKind == JsonValueKind.Array))
+        foreach (var response in responses)
         {
-            foreach (var socket in response.GetProperty("sockets").EnumerateArray())
+            if (response.TryGetProperty("sockets", out var list))
             {
-                var rooms = new HashSet<string>(socket.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()!), StringComparer.Ordinal);
-                sockets.Add(new RemoteSocket(_context.Namespace, socket.GetProperty("id").GetString()!, rooms,
-                    socket.TryGetProperty("data", out var data) ? data.Clone() : default,
-                    socket.TryGetProperty("handshake", out var handshake) ? handshake.Clone() : default, local: null));
+                FetchedSockets.Read(list, _context.Namespace, sockets);
             }
         }
         return sockets;

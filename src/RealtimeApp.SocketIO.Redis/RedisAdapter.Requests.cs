@@ -178,28 +178,8 @@ internal sealed partial class RedisAdapter
     /// <summary>REMOTE_FETCH entries: <c>{id, handshake, rooms, data}</c>, the handshake as Node's socket.handshake.</summary>
     private void WriteFetchedSockets(Utf8JsonWriter json, BroadcastOptions selection)
     {
-        json.WriteStartArray("sockets"u8);
-        foreach (var id in _local.Sockets(selection))
-        {
-            if (_context.FindSocket(id) is not { } socket)
-            {
-                continue;
-            }
-            json.WriteStartObject();
-            json.WriteString("id"u8, socket.Id);
-            json.WritePropertyName("handshake"u8);
-            socket.Handshake.WriteTo(json);
-            json.WriteStartArray("rooms"u8);
-            foreach (var room in socket.Rooms)
-            {
-                json.WriteStringValue(room);
-            }
-            json.WriteEndArray();
-            json.WritePropertyName("data"u8);
-            JsonSerializer.Serialize(json, socket.Data, _context.JsonOptions);
-            json.WriteEndObject();
-        }
-        json.WriteEndArray();
+        json.WritePropertyName("sockets"u8);
+        FetchedSockets.Write(json, _context, _local.Sockets(selection));
     }
 
     /// <summary>Answers on the common response channel (every node listens there): <c>{requestId, …}</c>.</summary>
