@@ -247,7 +247,7 @@ public sealed partial class SocketNamespace
     {
         var legacy = connection.IsLegacyClient;
         var handshake = new SocketHandshake(connection.Session.Request, auth);
-        var (socket, restored) = legacy ? (null, null) : TryRecover(connection, handshake, auth);
+        var (socket, restored) = legacy ? (null, null) : await TryRecoverAsync(connection, handshake, auth);
         socket ??= new SocketContext(this, connection,
             legacy ? LegacyProtocol.SocketId(Name, connection.Session.Id) : SocketIOServer.NewId(), handshake,
             pid: StoresPackets && !legacy ? SocketIOServer.NewId() : null);
@@ -310,7 +310,7 @@ public sealed partial class SocketNamespace
     /// With recovery on and <c>{pid, offset}</c> (strings) in the auth payload: the kept session, taken over by
     /// a new socket that the adapter registers and puts back in its rooms in one step.
     /// </summary>
-    private (SocketContext? Socket, RestoredSession? Restored) TryRecover(SocketIOConnection connection,
+    private async ValueTask<(SocketContext? Socket, RestoredSession? Restored)> TryRecoverAsync(SocketIOConnection connection,
         SocketHandshake handshake, JsonElement auth)
     {
         if (!StoresPackets || auth.ValueKind != JsonValueKind.Object
@@ -320,7 +320,7 @@ public sealed partial class SocketNamespace
             return (null, null);
         }
         SocketContext? socket = null;
-        var restored = Adapter.RestoreSession(pid.GetString()!, offset.GetString()!, session =>
+        var restored = await Adapter.RestoreSessionAsync(pid.GetString()!, offset.GetString()!, session =>
         {
             socket = new SocketContext(this, connection, handshake, session);
             _sockets[session.Sid] = socket;

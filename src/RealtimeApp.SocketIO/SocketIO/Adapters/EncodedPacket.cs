@@ -47,6 +47,14 @@ public sealed class EncodedPacket
         }
     }
 
+    /// <summary>
+    /// This event with <paramref name="offset"/> as its recovery offset (its last argument) in place of the one the
+    /// namespace gave it, or without any when null: for an adapter whose store names its own offsets (Node's Redis
+    /// streams adapter gives each event its stream entry id), and for delivering an event it could not store.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The packet has no <see cref="Offset"/> (it is not stored).</exception>
+    public EncodedPacket WithOffset(string? offset) => new(Packet.WithOffset(offset));
+
     // The element's own bytes as they came (no serializer, so nothing for the trimmer to keep).
     internal static byte[] RawJson(JsonElement element) =>
         element.ValueKind == JsonValueKind.Undefined ? "null"u8.ToArray() : JsonMarshal.GetRawUtf8Value(element).ToArray();

@@ -119,4 +119,12 @@ public interface ISocketIOAdapter
     /// (always, for adapters without <see cref="SupportsRecovery"/>: the default).
     /// </summary>
     RestoredSession? RestoreSession(string pid, string offset, Action<PersistedSession> claim) => null;
+
+    /// <summary>
+    /// <see cref="RestoreSession"/> for an adapter whose store is across the network (Node's Redis streams adapter
+    /// reads the session and the missed packets from Redis): the namespace calls this one. By default it calls
+    /// <see cref="RestoreSession"/>.
+    /// </summary>
+    ValueTask<RestoredSession?> RestoreSessionAsync(string pid, string offset, Action<PersistedSession> claim) =>
+        ValueTask.FromResult(RestoreSession(pid, offset, claim));
 }

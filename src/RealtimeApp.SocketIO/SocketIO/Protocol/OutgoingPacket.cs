@@ -116,6 +116,31 @@ internal sealed class OutgoingPacket
         IReadOnlyList<ReadOnlyMemory<byte>> attachments, string? offset) =>
         new(type, nsp, null, json, attachments, offset);
 
+    /// <summary>
+    /// This stored event with <paramref name="offset"/> as its last argument instead of <see cref="Offset"/>, or
+    /// with no offset at all when null (an adapter whose store names its own offsets: a stream's entry ids).
+    /// </summary>
+    internal OutgoingPacket WithOffset(string? offset)
+    {
+        if (Offset is null)
+        {
+            throw new InvalidOperationException("only a stored event has an offset to replace");
+        }
+        var text = _frames[0].Frame.Span;
+        var json = text[(text.Length - _jsonLength)..];
+        // The old offset is the last element: ,"<offset>"] (its alphabet needs no escaping), after the event name.
+        var head = json[..(json.Length - Offset.Length - 4)];
+        byte[] replaced = offset is null
+            ? [.. head, (byte)']']
+            : [.. head, (byte)',', .. System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(offset, SocketIOJsonContext.Payload.String), (byte)']'];
+        var attachments = new ReadOnlyMemory<byte>[_frames.Length - 1];
+        for (var i = 1; i < _frames.Length; i++)
+        {
+            attachments[i - 1] = _frames[i].Frame;
+        }
+        return new OutgoingPacket(_type, _nsp, _ackId, replaced, attachments, offset);
+    }
+
     private static EnginePacket[] Encode(SocketPacketType type, string nsp, long? ackId, ReadOnlySpan<byte> json,
         IReadOnlyList<ReadOnlyMemory<byte>>? attachments)
     {
