@@ -47,40 +47,13 @@ internal sealed partial class RedisAdapter : ISocketIOAdapter
     /// <summary>Completes when the channel subscriptions are in place (tests wait for it before publishing).</summary>
     public Task Subscribed { get; }
 
-    private async Task SubscribeAsync()
-    {
-        (RedisChannel Channel, Action<ChannelMessage> Handler)[] subscriptions =
-        [
-            (RedisChannel.Pattern(_channels.BroadcastPattern), OnBroadcast),
-            (RedisChannel.Literal(_channels.Request), OnRequest),
-            (RedisChannel.Literal(_channels.Response), OnResponse),
-            (RedisChannel.Literal(_channels.OwnResponse), OnResponse),
-        ];
-        var done = 0;
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (done < subscriptions.Length)
-        {
-            try
-            {
-                // ChannelMessageQueue.OnMessage handles one message at a time, in order, per channel. Once made,
-                // StackExchange.Redis restores a subscription by itself after a reconnect.
-                var (channel, handler) = subscriptions[done];
-                (await _subscriber.SubscribeAsync(channel)).OnMessage(handler);
-                done++;
-            }
-            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
-            {
-                // Not connected yet (publishes and subscribes fail fast rather than queue): try again, each
-                // channel once, until Redis is there.
-                if (delay == TimeSpan.FromMilliseconds(100))
-                {
-                    RedisAdapterLog.SubscribeFailed(_logger, _nsp, ex);
-                }
-                await Task.Delay(delay);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
-            }
-        }
-    }
+    private Task SubscribeAsync() => RedisSubscriptions.SubscribeAsync(_subscriber,
+    [
+        (RedisChannel.Pattern(_channels.BroadcastPattern), OnBroadcast),
+        (RedisChannel.Literal(_channels.Request), OnRequest),
+        (RedisChannel.Literal(_channels.Response), OnResponse),
+        (RedisChannel.Literal(_channels.OwnResponse), OnResponse),
+    ], _logger, _nsp);
 
     /// <inheritdoc />
     public async ValueTask<int> ServerCountAsync()
