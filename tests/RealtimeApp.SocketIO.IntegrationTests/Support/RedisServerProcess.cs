@@ -13,7 +13,16 @@ internal sealed class RedisServerProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    private RedisServerProcess(int port) => Port = port;
+    private readonly string? _dataDirectory;
+
+    private RedisServerProcess(int port, bool persistent)
+    {
+        Port = port;
+        if (persistent)
+        {
+            _dataDirectory = Directory.CreateTempSubdirectory("redis-aof-").FullName;
+        }
+    }
 
     public int Port { get; }
 
@@ -23,9 +32,13 @@ internal sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>node-redis URL.</summary>
     public string Url => $"redis://127.0.0.1:{Port}";
 
-    public static async Task<RedisServerProcess> StartAsync()
+    /// <param name="persistent">
+    /// Keep the data across <see cref="StopAsync"/> / <see cref="StartAgainAsync"/> with an append-only file
+    /// synced on every write (what a deployment of the streams adapter uses), so a kill loses nothing acknowledged.
+    /// </param>
+    public static async Task<RedisServerProcess> StartAsync(bool persistent = false)
     {
-        var server = new RedisServerProcess(FreePort());
+        var server = new RedisServerProcess(FreePort(), persistent);
         await server.StartAgainAsync();
         return server;
     }
@@ -37,7 +50,10 @@ internal sealed class RedisServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        string[] persistence = _dataDirectory is null
+            ? ["--appendonly", "no"]
+            : ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDirectory];
+        foreach (var argument in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "" }.Concat(persistence))
         {
             info.ArgumentList.Add(argument);
         }
@@ -100,5 +116,12 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"no free port in {lowest}-{ephemeralLow - 1}");
     }
 
-    public ValueTask DisposeAsync() => new(StopAsync());
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_dataDirectory is not null)
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
 }
