@@ -68,4 +68,53 @@ public sealed class RedisStreamsClusterTests
         }
         Assert.Equal(2, await a.Io.Of("/").Adapter.ServerCountAsync());
     }
+
+    [Fact]
+    public async Task Cluster_operations_span_both_nodes_through_the_stream_and_pub_sub()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var a = await StartNodeAsync(redis);
+        await using var b = await StartNodeAsync(redis);
+        await WaitForNodesAsync(2, a, b);
+        await using var onA = await SocketIORawClient.OpenAsync(a);
+        var (_, idA) = await onA.ConnectNamespaceAsync();
+        await using var onB = await SocketIORawClient.OpenAsync(b);
+        var (_, idB) = await onB.ConnectNamespaceAsync();
+        b.Socket(idB).Data["name"] = "on-b";
+
+        // fetchSockets (pub/sub request, answered on the requester's channel).
+        var all = await a.Io.Sockets.FetchSocketsAsync();
+        Assert.Equal(new[] { idA, idB }.Order(), all.Select(s => s.Id).Order());
+        var remote = all.Single(s => s.Id == idB);
+        Assert.Null(remote.Local);
+        Assert.Equal("on-b", remote.Data.GetProperty("name").GetString());
+
+        // socketsJoin / socketsLeave / disconnectSockets (stream entries).
+        a.Io.Sockets.SocketsJoin("both");
+        await SocketIOTestServer.WaitUntilAsync(() => b.Io.Of("/").Adapter.SocketRooms(idB).Contains("both"), "b's socket to join");
+        a.Io.Sockets.In("both").SocketsLeave("both");
+        await SocketIOTestServer.WaitUntilAsync(() => !b.Io.Of("/").Adapter.SocketRooms(idB).Contains("both"), "b's socket to leave");
+
+        // A broadcast with acks (pub/sub, each node's client count and each answer sent back).
+        var asking = a.Io.Sockets.Timeout(TimeSpan.FromSeconds(10)).EmitWithAckAsync("poll", "p1");
+        await RedisClusterTests.AnswerAsync(onA, "\"from-a\"");
+        await RedisClusterTests.AnswerAsync(onB, "{\"from\":\"b\"}");
+        Assert.Equal(["\"from-a\"", "{\"from\":\"b\"}"], (await asking).Select(r => r[0].GetRawText()).Order());
+
+        // serverSideEmit, with and without answers.
+        var atB = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        b.Io.Sockets.OnServerSideEmit("hello", e =>
+        {
+            atB.Enqueue(e.Arguments.GetRawText());
+            e.Ack(new { from = "b" });
+        });
+        a.Io.Sockets.ServerSideEmit("hello", "no answer wanted");
+        var answers = await a.Io.Sockets.ServerSideEmitWithAckAsync("hello", ["with", 2], TimeSpan.FromSeconds(5));
+        Assert.Equal("""{"from":"b"}""", Assert.Single(answers).GetRawText());
+        Assert.Equal(["""["no answer wanted"]""", """["with",2]"""], atB);
+
+        a.Io.Sockets.In(idB).DisconnectSockets();
+        Assert.Equal("41", await onB.ReceiveTextAsync());
+        Assert.True(a.Socket(idA).Connected);
+    }
 }
