@@ -2,8 +2,11 @@
 // (RawWebSocketCeiling at /ws, /plain). No logging output: one provider only counts Warning and Error events
 // (LogCounter, read through /stats). Prints {"port":N,...} once listening.
 //
-//   dotnet RealtimeApp.BenchHost.dll [port] [--signed-in] [--msgpack]       (default 0: a free port)
+//   dotnet RealtimeApp.BenchHost.dll [port] [--signed-in] [--msgpack] [--redis HOST:PORT --redis-mode pubsub|sharded|streams]
+//                                                                          (default 0: a free port)
 //
+// --redis (the cluster rows): join the other nodes through that Redis with AddRedisAdapter, Mode = --redis-mode
+// (default pubsub). A mode the library cannot build yet exits with one line on stderr, "cluster adapter: ...".
 // --msgpack (the msgpack rows): the server speaks socket.io-msgpack-parser (SocketIO:Parser = MsgPack).
 // --signed-in (the signed-in soak): ASP.NET Core's bearer-token authentication in front of Socket.IO, and
 // POST /token?user=<name> issuing a token for that user, so every socket has a User and joins its user room.
@@ -15,24 +18,56 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using RealtimeApp.SocketIO.Hosting;
 using RealtimeApp.SocketIO;
+using RealtimeApp.SocketIO.Redis;
 
 var port = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[0]) : 0;
 var signedIn = args.Contains("--signed-in");
 var msgPack = args.Contains("--msgpack");
+var redis = Flag("--redis");
+var redisMode = Flag("--redis-mode") switch
+{
+    null or "pubsub" => RedisAdapterMode.PubSub,
+    "sharded" => RedisAdapterMode.Sharded,
+    "streams" => RedisAdapterMode.Streams,
+    var other => throw new ArgumentException($"--redis-mode {other}: pubsub, sharded or streams"),
+};
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 var logCounter = new LogCounter();
 builder.Logging.AddProvider(logCounter);
 builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
 // Default ping settings (25 s / 20 s), as the Node peer.
-builder.Services.AddSocketIO(o => o.Parser = msgPack ? SocketIOParser.MsgPack : SocketIOParser.Json);
+var socketIOBuilder = builder.Services.AddSocketIO(o => o.Parser = msgPack ? SocketIOParser.MsgPack : SocketIOParser.Json);
+if (redis is not null)
+{
+    socketIOBuilder.AddRedisAdapter(o =>
+    {
+        o.Configuration = redis;
+        o.Mode = redisMode;
+    });
+}
 if (signedIn)
 {
     builder.Services.AddAuthentication(BearerTokenDefaults.AuthenticationScheme).AddBearerToken();
 }
 
 var app = builder.Build();
-var io = app.Services.GetRequiredService<SocketIOServer>();
+SocketIOServer io;
+try
+{
+    // The server makes "/" and its adapter: a Redis mode the library cannot build fails here, before listening.
+    io = app.Services.GetRequiredService<SocketIOServer>();
+}
+catch (Exception e) when (redis is not null)
+{
+    var cause = e;
+    while (cause.InnerException is { } inner && cause is System.Reflection.TargetInvocationException or InvalidOperationException)
+    {
+        cause = inner;
+    }
+    Console.Error.WriteLine($"cluster adapter: {cause.GetType().Name}: {cause.Message}");
+    return 3;
+}
 io.Sockets.OnConnection(socket =>
 {
     // echo: ack with the arguments received.
@@ -139,8 +174,20 @@ app.MapGet("/gc", (bool? aggressive) =>
 
 await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-Console.WriteLine(JsonSerializer.Serialize(new { port = new Uri(address).Port, server = "RealtimeApp.SocketIO" }));
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    port = new Uri(address).Port,
+    server = "RealtimeApp.SocketIO",
+    adapter = redis is null ? "in-memory" : $"RealtimeApp.SocketIO.Redis {redisMode}",
+}));
 await app.WaitForShutdownAsync();
+return 0;
+
+string? Flag(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
 
 // VmRSS of /proc/self/status (resident memory now; Environment.WorkingSet reads the same on Linux).
 static long VmRssBytes()

@@ -2,8 +2,11 @@
 // at its best per socket.io's performance guide (native bufferutil/utf-8-validate for ws, the first HTTP
 // request not kept). Prints {"port":N,...} once listening.
 //
-//   node --expose-gc server.mjs [port] [--msgpack]   (default 0: a free port; --expose-gc enables GET /gc;
-//                                                     --msgpack: socket.io-msgpack-parser, for the msgpack rows)
+//   node --expose-gc server.mjs [port] [--msgpack] [--redis HOST:PORT --redis-mode pubsub|sharded|streams]
+//     default port 0: a free port; --expose-gc enables GET /gc; --msgpack: socket.io-msgpack-parser, for the msgpack
+//     rows; --redis (the cluster rows): join the other nodes through that Redis with the adapter of --redis-mode
+//     (default pubsub): @socket.io/redis-adapter's createAdapter (classic pub/sub) or createShardedAdapter (SPUBLISH /
+//     SSUBSCRIBE), or @socket.io/redis-streams-adapter's createAdapter (one stream). Ready once Redis is connected.
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { Server } from "socket.io";
@@ -51,7 +54,38 @@ const http = createServer((req, res) => {
   res.writeHead(404).end();
 });
 const msgpack = process.argv.includes("--msgpack");
-const io = new Server(http, { serveClient: false, ...(msgpack ? { parser: require("socket.io-msgpack-parser") } : {}) });
+const flag = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : null;
+};
+const redisAddress = flag("--redis");
+const redisMode = flag("--redis-mode") ?? "pubsub";
+if (!["pubsub", "sharded", "streams"].includes(redisMode)) {
+  console.error(`bench/node-peer: --redis-mode ${redisMode}: pubsub, sharded or streams`);
+  process.exit(2);
+}
+const io = new Server(http, {
+  serveClient: false,
+  ...(msgpack ? { parser: require("socket.io-msgpack-parser") } : {}),
+  ...(redisAddress ? { adapter: await clusterAdapter(redisAddress, redisMode) } : {}),
+});
+
+// The cluster rows: the adapter of --redis-mode on clients already connected to Redis.
+async function clusterAdapter(address, mode) {
+  const { createClient } = await import("redis");
+  const pub = createClient({ url: `redis://${address}` });
+  pub.on("error", (e) => console.error(`redis: ${e.message}`));
+  if (mode === "streams") {
+    const { createAdapter } = await import("@socket.io/redis-streams-adapter");
+    await pub.connect();
+    return createAdapter(pub);
+  }
+  const sub = pub.duplicate();
+  sub.on("error", (e) => console.error(`redis (sub): ${e.message}`));
+  await Promise.all([pub.connect(), sub.connect()]);
+  const { createAdapter, createShardedAdapter } = await import("@socket.io/redis-adapter");
+  return mode === "sharded" ? createShardedAdapter(pub, sub) : createAdapter(pub, sub);
+}
 
 // socket.io performance guide: discard the first HTTP request of each session.
 io.engine.on("connection", (raw) => { raw.request = null; });
@@ -93,5 +127,8 @@ io.on("connection", (socket) => {
 
 http.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
   const parser = msgpack ? "socket.io-msgpack-parser" : "json";
-  process.stdout.write(JSON.stringify({ port: http.address().port, server: "node socket.io 4.8.4", parser, native }) + "\n");
+  const adapter = redisAddress
+    ? (redisMode === "streams" ? "@socket.io/redis-streams-adapter 0.3.1" : `@socket.io/redis-adapter 8.3.0 ${redisMode === "sharded" ? "createShardedAdapter" : "createAdapter"}`)
+    : "in-memory";
+  process.stdout.write(JSON.stringify({ port: http.address().port, server: "node socket.io 4.8.4", parser, native, adapter, redisMode: redisAddress ? redisMode : null }) + "\n");
 });
