@@ -5,8 +5,9 @@ using RealtimeApp.LoadGen.Wire;
 namespace RealtimeApp.LoadGen;
 
 /// <summary>
-/// The scenarios of a mode, in run order (perf-anchors Part C2). The soak comes last, in <c>--full</c> or when
-/// <c>--only</c> names a prefix (the orchestrator then keeps what matches); the default quick set stays short.
+/// The scenarios of a mode, in run order (perf-anchors Part C2). The cluster rows and the soak come last, in
+/// <c>--full</c> or when <c>--only</c> names a prefix (the orchestrator then keeps what matches); the default quick set
+/// stays short.
 /// </summary>
 internal static class ScenarioPlan
 {
@@ -34,6 +35,18 @@ internal static class ScenarioPlan
         yield return new PollingScenario();
         if (mode == ModeSettings.Full || options.Only.Length > 0)
         {
+            // Two nodes through a real Redis, one row per adapter (issue 20); like the soak, not in the default
+            // quick set, which must stay under 3 minutes.
+            foreach (var clusterMode in (string[])["pubsub", "sharded", "streams"])
+            {
+                foreach (var clients in mode.ClusterCounts)
+                {
+                    foreach (var depth in mode.ClusterDepths)
+                    {
+                        yield return new ClusterBroadcastScenario(clusterMode, clients, depth);
+                    }
+                }
+            }
             yield return new SoakScenario(options.Soak);
         }
     }

@@ -15,7 +15,9 @@ internal sealed record ModeSettings(
     int[] IdleCounts,
     int[] BroadcastCounts,
     int[] BroadcastDepths,
-    int ConnectCount)
+    int ConnectCount,
+    int[] ClusterCounts,
+    int[] ClusterDepths)
 {
     // The ack scenarios keep the 3 s + 5 s of the plan. The others are trimmed to fit 3 minutes: the pipelined and
     // broadcast hot paths run at 10⁵ operations/s and reach tier-1 code within 2 s; polling needs its 2 s too (1 s left
@@ -27,7 +29,8 @@ internal sealed record ModeSettings(
         Broadcast: new(WarmUp: Seconds(2), Window: Seconds(4)),
         Polling: new(WarmUp: Seconds(2), Window: Seconds(4)),
         IdleHold: Seconds(10), IdleCounts: [1000, 5000],
-        BroadcastCounts: [1000, 5000], BroadcastDepths: [8], ConnectCount: 2000);
+        BroadcastCounts: [1000, 5000], BroadcastDepths: [8], ConnectCount: 2000,
+        ClusterCounts: [2000], ClusterDepths: [8]);
 
     // Idle holds 60 s so that at least two 25 s ping rounds happen. Polling warm-up + window stay ≤ 10 s because
     // every handshake leaves a session on the server for ~45 s.
@@ -38,7 +41,8 @@ internal sealed record ModeSettings(
         Broadcast: new(WarmUp: Seconds(8), Window: Seconds(10)),
         Polling: new(WarmUp: Seconds(2), Window: Seconds(8)),
         IdleHold: Seconds(60), IdleCounts: [1000, 5000, 10000, 19000],
-        BroadcastCounts: [1000, 5000, 10000], BroadcastDepths: [1, 8], ConnectCount: 10000);
+        BroadcastCounts: [1000, 5000, 10000], BroadcastDepths: [1, 8], ConnectCount: 10000,
+        ClusterCounts: [2000, 10000], ClusterDepths: [8]);
 
     private static TimeSpan Seconds(int seconds) => TimeSpan.FromSeconds(seconds);
 }

@@ -14,8 +14,18 @@ internal static class Connector
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<ClientSet> ConnectAsync(
+    public static Task<ClientSet> ConnectAsync(
         ClientTarget target,
+        int count,
+        int inFlight,
+        int receiveBufferSize,
+        Func<WsConnection, int, PacketSink> sinkFor,
+        LatencyHistogram? connectTimes = null) =>
+        ConnectAsync(_ => target, count, inFlight, receiveBufferSize, sinkFor, connectTimes);
+
+    /// <param name="targetFor">Where client i connects (the cluster rows spread the clients over the nodes).</param>
+    public static async Task<ClientSet> ConnectAsync(
+        Func<int, ClientTarget> targetFor,
         int count,
         int inFlight,
         int receiveBufferSize,
@@ -33,7 +43,7 @@ internal static class Connector
                 try
                 {
                     using var timeout = new CancellationTokenSource(ConnectTimeout);
-                    var connection = await WsConnection.ConnectAsync(target, receiveBufferSize, timeout.Token);
+                    var connection = await WsConnection.ConnectAsync(targetFor(index), receiveBufferSize, timeout.Token);
                     connectTimes?.RecordTicks(Stopwatch.GetTimestamp() - started);
                     set.Connections[index] = connection;
                     connection.Start(sinkFor(connection, index));

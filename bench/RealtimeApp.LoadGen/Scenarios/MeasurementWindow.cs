@@ -10,15 +10,20 @@ namespace RealtimeApp.LoadGen.Scenarios;
 /// </summary>
 internal static class MeasurementWindow
 {
+    public static Task<(CpuWindow Cpu, long Operations)> RunAsync(
+        ServerProcess server, Phase phase, Func<long> countOperations, Action startWindow) =>
+        RunAsync(server.Cpu, phase, countOperations, startWindow);
+
+    /// <param name="cpu">The "server" side's CPU now (the cluster rows: both nodes and Redis together).</param>
     public static async Task<(CpuWindow Cpu, long Operations)> RunAsync(
-        ServerProcess server, Phase phase, Func<long> countOperations, Action startWindow)
+        Func<CpuSnapshot> cpu, Phase phase, Func<long> countOperations, Action startWindow)
     {
         await Task.Delay(phase.WarmUp);
         var operationsBefore = countOperations();
         startWindow();
-        var cpuBefore = server.Cpu();
+        var cpuBefore = cpu();
         await Task.Delay(phase.Window);
-        var cpuAfter = server.Cpu();
+        var cpuAfter = cpu();
         var operations = countOperations() - operationsBefore;
         return (cpuAfter - cpuBefore, operations);
     }

@@ -57,9 +57,17 @@ internal sealed class Sample(ServerKind server, int rep)
     public static Sample FromWindow(ServerKind kind, int rep, CpuWindow cpu, ServerProcess server, double operations,
         string rateKey, LatencyHistogram histogram)
     {
+        var sample = FromWindow(kind, rep, cpu, operations, rateKey, histogram);
+        sample.TakeMemory(server);
+        return sample;
+    }
+
+    /// <summary>As above, memory left to the caller (the cluster rows add up their nodes').</summary>
+    public static Sample FromWindow(ServerKind kind, int rep, CpuWindow cpu, double operations, string rateKey,
+        LatencyHistogram histogram)
+    {
         var sample = new Sample(kind, rep);
         sample.TakeCpu(cpu, operations);
-        sample.TakeMemory(server);
         sample.NoteIfUnsaturated();
         sample.Metrics[rateKey] = operations / cpu.Seconds;
         sample.Metrics["p50Us"] = histogram.PercentileMicroseconds(0.50);

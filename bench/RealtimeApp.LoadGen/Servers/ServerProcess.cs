@@ -46,8 +46,18 @@ internal sealed class ServerProcess : IDisposable
 
     /// <param name="parser">The Socket.IO parser the server speaks (<c>--msgpack</c> for both servers).</param>
     /// <param name="hostArguments">More arguments for our host (e.g. <c>--signed-in</c>); the Node peer takes none.</param>
-    public static async Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths, WireParser parser,
-        params string[] hostArguments)
+    public static Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths, WireParser parser,
+        params string[] hostArguments) =>
+        StartAsync(kind, paths, parser, hostArguments, []);
+
+    /// <summary>A node of the cluster rows: both servers take <c>--redis HOST:PORT --redis-mode MODE</c>.</summary>
+    public static Task<ServerProcess> StartClusterNodeAsync(ServerKind kind, RepoPaths paths, string redisAddress,
+        string redisMode) =>
+        StartAsync(kind, paths, WireParser.Json, [], ["--redis", redisAddress, "--redis-mode", redisMode]);
+
+    /// <param name="sharedArguments">Arguments for either server (after the parser's).</param>
+    private static async Task<ServerProcess> StartAsync(ServerKind kind, RepoPaths paths, WireParser parser,
+        string[] hostArguments, string[] sharedArguments)
     {
         var start = new ProcessStartInfo("taskset")
         {
@@ -60,7 +70,7 @@ internal sealed class ServerProcess : IDisposable
         if (kind == ServerKind.Node)
         {
             start.WorkingDirectory = paths.NodePeerDirectory;
-            foreach (var argument in (string[])["node", "--expose-gc", paths.NodePeerScript, "0", .. ParserArguments(parser)])
+            foreach (var argument in (string[])["node", "--expose-gc", paths.NodePeerScript, "0", .. ParserArguments(parser), .. sharedArguments])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -69,7 +79,7 @@ internal sealed class ServerProcess : IDisposable
         {
             // Ours and the ceiling are the same host; the ceiling row only uses its raw Kestrel endpoints.
             start.WorkingDirectory = Path.GetDirectoryName(paths.BenchHostDll)!;
-            foreach (var argument in (string[])[DotnetHost(), paths.BenchHostDll, "0", .. ParserArguments(parser), .. hostArguments])
+            foreach (var argument in (string[])[DotnetHost(), paths.BenchHostDll, "0", .. ParserArguments(parser), .. sharedArguments, .. hostArguments])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -88,6 +98,15 @@ internal sealed class ServerProcess : IDisposable
             var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             if (line is null)
             {
+                // Let stderr's last lines arrive (e.g. the host's "cluster adapter: ..." line) before quoting them.
+                try
+                {
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (TimeoutException)
+                {
+                    // Closed stdout but still running: quote what is there.
+                }
                 throw new InvalidOperationException($"{kind.Name()} server exited before it was ready: {server.StderrTail()}");
             }
             server.ReadyLine = line;
