@@ -33,6 +33,8 @@ const operations = {
     return { socketId: socket.id, recovered: socket.recovered };
   },
   join: async (op) => void (await socket.timeout(5000).emitWithAck("join", op.room)),
+  // {event, payload}: an emit with an ack; answers with what the server acked.
+  request: async (op) => ({ answer: await socket.timeout(5000).emitWithAck(op.event, op.payload) }),
   // {url}: from now on the client's own reconnection goes to url (the test then cuts the connection server-side).
   retarget: async (op) => {
     lost = next(socket, "disconnect");
