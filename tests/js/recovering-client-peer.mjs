@@ -5,9 +5,8 @@
 // the server appended last included).
 //
 //   node recovering-client-peer.mjs
-import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
-import { encode, next, parserOption, print } from "./socketio-common.mjs";
+import { encode, next, parserOption, serveCommands } from "./socketio-common.mjs";
 
 let socket;
 let lost;
@@ -51,13 +50,4 @@ const operations = {
   close: async () => void socket?.disconnect(),
 };
 
-print({ event: "ready" });
-for await (const line of createInterface({ input: process.stdin })) {
-  const op = JSON.parse(line);
-  try {
-    print({ id: op.id, ok: true, ...(await operations[op.op](op)) });
-  } catch (error) {
-    print({ id: op.id, ok: false, error: String(error?.message ?? error) });
-  }
-}
-process.exit(0);
+await serveCommands(operations);
