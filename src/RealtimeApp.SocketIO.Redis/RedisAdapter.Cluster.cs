@@ -14,24 +14,6 @@ internal sealed partial class RedisAdapter
 {
     private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
 
-    private sealed class PendingRequest(int expected)
-    {
-        public List<JsonElement> Responses { get; } = [];
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Add(JsonElement response)
-        {
-            lock (Responses)
-            {
-                Responses.Add(response);
-                if (Responses.Count >= expected)
-                {
-                    Done.TrySetResult();
-                }
-            }
-        }
-    }
-
     public void AddRemoteSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
         PublishRequest(RequestType.RemoteJoin, null, json => { WriteSelection(json, options); WriteStrings(json, "rooms", rooms); });
 
@@ -101,18 +83,11 @@ internal sealed partial class RedisAdapter
         {
             PublishRequest(type, requestId, body);
             await pending.Done.Task.WaitAsync(timeout);
-            lock (pending.Responses)
-            {
-                return [.. pending.Responses];
-            }
+            return pending.Responses;
         }
         catch (TimeoutException)
         {
-            int received;
-            lock (pending.Responses)
-            {
-                received = pending.Responses.Count;
-            }
+            var received = pending.Responses.Count;
             throw new TimeoutException(timeoutMessage(received, expected)); // Node's messages
         }
         finally

@@ -18,6 +18,7 @@ internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory, IDisposable
     private readonly ILogger<RedisAdapter> _logger;
     private readonly Lazy<IConnectionMultiplexer> _redis;
     private readonly ConcurrentDictionary<string, Lazy<RedisStreamReader>> _readers = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<RedisStreamsAdapter> _streamsAdapters = [];
 
     public RedisAdapterFactory(IOptions<RedisAdapterOptions> options, ILogger<RedisAdapter> logger)
     {
@@ -40,11 +41,16 @@ internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory, IDisposable
         var redis = _redis.Value;
         var stream = StreamIds.StreamOf(context.Namespace.Name, _options.StreamName, _options.StreamCount);
         var reader = _readers.GetOrAdd(stream, name => new(() => new RedisStreamReader(name, Configuration(), _options, _logger))).Value;
-        return new RedisStreamsAdapter(context, redis, reader, stream, _options, _logger);
+        var adapter = new RedisStreamsAdapter(context, redis, reader, stream, _options, _logger);
+        _streamsAdapters.Add(adapter);
+        return adapter;
     }
 
+    /// <summary>At host stop, after the server closed its sockets: their sessions reach Redis before the node goes.</summary>
     public void Dispose()
     {
+        var flushes = _streamsAdapters.Select(a => a.FlushSessionsAsync(TimeSpan.FromSeconds(2)));
+        Task.WhenAll(flushes).GetAwaiter().GetResult();
         foreach (var reader in _readers.Values)
         {
             if (reader.IsValueCreated)

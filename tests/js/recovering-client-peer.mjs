@@ -5,9 +5,8 @@
 // the server appended last included).
 //
 //   node recovering-client-peer.mjs
-import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
-import { encode, next, parserOption, print } from "./socketio-common.mjs";
+import { encode, next, parserOption, serveCommands } from "./socketio-common.mjs";
 
 let socket;
 let lost;
@@ -33,6 +32,8 @@ const operations = {
     return { socketId: socket.id, recovered: socket.recovered };
   },
   join: async (op) => void (await socket.timeout(5000).emitWithAck("join", op.room)),
+  // {event, payload}: an emit with an ack; answers with what the server acked.
+  request: async (op) => ({ answer: await socket.timeout(5000).emitWithAck(op.event, op.payload) }),
   // {url}: from now on the client's own reconnection goes to url (the test then cuts the connection server-side).
   retarget: async (op) => {
     lost = next(socket, "disconnect");
@@ -49,13 +50,4 @@ const operations = {
   close: async () => void socket?.disconnect(),
 };
 
-print({ event: "ready" });
-for await (const line of createInterface({ input: process.stdin })) {
-  const op = JSON.parse(line);
-  try {
-    print({ id: op.id, ok: true, ...(await operations[op.op](op)) });
-  } catch (error) {
-    print({ id: op.id, ok: false, error: String(error?.message ?? error) });
-  }
-}
-process.exit(0);
+await serveCommands(operations);

@@ -96,3 +96,19 @@ export const args = () => {
   const [url, transportList, ...rest] = process.argv.slice(2);
   return { url, transports: transportList.split(","), rest };
 };
+
+// The command loop of a driven peer (NodePeerProcess): prints `ready` (with `extra`, e.g. its port), then runs one
+// JSON command per stdin line, `operations[op.op](op)`, and prints {id, ok, ...result} or {id, ok: false, error}.
+export const serveCommands = async (operations, extra = {}) => {
+  const { createInterface } = await import("node:readline");
+  print({ event: "ready", ...extra });
+  for await (const line of createInterface({ input: process.stdin })) {
+    const op = JSON.parse(line);
+    try {
+      print({ id: op.id, ok: true, ...(await operations[op.op](op)) });
+    } catch (error) {
+      print({ id: op.id, ok: false, error: String(error?.message ?? error) });
+    }
+  }
+  process.exit(0);
+};

@@ -14,36 +14,6 @@ internal abstract partial class ClusterAdapter
     private readonly ConcurrentDictionary<string, (Action<int> OnClientCount, Action<PacketData> OnAck)> _ackRequests =
         new(StringComparer.Ordinal);
 
-    private sealed class PendingRequest(int expected)
-    {
-        private readonly List<JsonElement> _responses = [];
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Add(JsonElement response)
-        {
-            lock (_responses)
-            {
-                _responses.Add(response);
-                if (_responses.Count >= expected)
-                {
-                    Done.TrySetResult();
-                }
-            }
-        }
-
-        public List<JsonElement> Responses
-        {
-            get
-            {
-                lock (_responses)
-                {
-                    return [.. _responses];
-                }
-            }
-        }
-    }
-
     /// <inheritdoc />
     public async Task<IReadOnlyList<RemoteSocket>> FetchRemoteSocketsAsync(BroadcastOptions options)
     {

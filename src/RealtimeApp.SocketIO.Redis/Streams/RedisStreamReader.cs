@@ -52,6 +52,7 @@ internal sealed class RedisStreamReader : IDisposable
 
     private async Task ReadAsync()
     {
+        // AbortOnConnectFail is off: this returns at once, connected or not, and the reads below retry until Redis is there.
         using var redis = await ConnectionMultiplexer.ConnectAsync(_configuration);
         var db = redis.GetDatabase();
         var failures = 0;
@@ -78,15 +79,17 @@ internal sealed class RedisStreamReader : IDisposable
                     HandOut(result);
                 }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException && !_stopping.IsCancellationRequested)
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
+                // Redis away (connection, timeout), or an answer of a shape it cannot read: the reader must not die,
+                // or this node would stop getting the cluster's broadcasts. It tries again from its last id.
                 if (failures++ == 0)
                 {
                     RedisStreamsLog.ReadFailed(_logger, _stream, Position, ex);
                 }
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * failures, 1000)), CancellationToken.None);
             }
-            catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
+            catch (Exception) when (_stopping.IsCancellationRequested)
             {
                 break;
             }
@@ -116,9 +119,17 @@ internal sealed class RedisStreamReader : IDisposable
                 }
                 lock (Gate)
                 {
-                    if (nsp is not null && _adapters.TryGetValue(nsp, out var adapter))
+                    try
                     {
-                        adapter.OnStreamEntry(id, uid, type, data);
+                        if (nsp is not null && _adapters.TryGetValue(nsp, out var adapter))
+                        {
+                            adapter.OnStreamEntry(id, uid, type, data);
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        // One entry that cannot be handed out must not hold up the ones after it.
+                        RedisStreamsLog.EntrySkipped(_logger, _stream, id, ex);
                     }
                     Position = id;
                 }
@@ -141,6 +152,9 @@ internal static partial class RedisStreamsLog
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Redis stream {Stream} read again after {Position}")]
     public static partial void Resumed(ILogger logger, string stream, string? position);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Redis stream {Stream}: entry {Id} could not be handed out; skipped")]
+    public static partial void EntrySkipped(ILogger logger, string stream, string id, Exception exception);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "Redis streams adapter for {Namespace} could not write to the stream: {Why}")]
     public static partial void NotWritten(ILogger logger, string @namespace, string why);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using MessagePack;
 using RealtimeApp.SocketIO.Adapters;
@@ -28,9 +29,27 @@ internal sealed partial class RedisStreamsAdapter
             return;
         }
         var value = Convert.ToBase64String(EncodeSession(session));
-        // Fire and forget, as Node: a session lost with Redis only means that client starts a new one.
-        _ = _redis.GetDatabase().StringSetAsync(Options.SessionKeyPrefix + session.Pid, value, recovery.MaxDisconnectionDuration,
-            flags: CommandFlags.FireAndForget);
+        // Not awaited, as Node (a session lost with Redis only means that client starts a new one), but tracked: a
+        // node shutting down persists every socket it closes, and waits for those writes before it lets go.
+        var write = _redis.GetDatabase().StringSetAsync(Options.SessionKeyPrefix + session.Pid, value, recovery.MaxDisconnectionDuration);
+        _persisting.TryAdd(write, 0);
+        write.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task<bool>, byte>)state!).TryRemove(done, out _),
+            _persisting, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private readonly ConcurrentDictionary<Task<bool>, byte> _persisting = new();
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) for the session writes still under way.</summary>
+    internal async Task FlushSessionsAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(_persisting.Keys).WaitAsync(timeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            RedisStreamsLog.NotWritten(Logger, Nsp, $"sessions not kept at shutdown: {ex.Message}");
+        }
     }
 
     /// <summary>

@@ -15,7 +15,11 @@ public sealed class RedisStreamsAdapterSpecificationTests : AdapterSpecification
 {
     protected override bool StampsEveryEvent => true;
 
-    internal override async Task<SocketIOTestServer> StartNodeAsync(Action<SocketIOOptions> configure, Action<EngineIOOptions> configureEngine)
+    internal override Task<SocketIOTestServer> StartNodeAsync(Action<SocketIOOptions> configure, Action<EngineIOOptions> configureEngine) =>
+        StartStreamsNodeAsync(configure, configureEngine);
+
+    /// <summary>One node with the streams adapter on its own redis-server, ready once the namespace under test is.</summary>
+    internal static async Task<SocketIOTestServer> StartStreamsNodeAsync(Action<SocketIOOptions> configure, Action<EngineIOOptions> configureEngine)
     {
         var redis = await RedisServerProcess.StartAsync();
         var server = await SocketIOTestServer.StartAsync(configure: configure, configureEngine: configureEngine,
@@ -31,13 +35,6 @@ public sealed class RedisStreamsAdapterWithoutRecoverySpecificationTests : Adapt
 {
     protected override bool WithRecovery => false;
 
-    internal override async Task<SocketIOTestServer> StartNodeAsync(Action<SocketIOOptions> configure, Action<EngineIOOptions> configureEngine)
-    {
-        var redis = await RedisServerProcess.StartAsync();
-        var server = await SocketIOTestServer.StartAsync(configure: configure, configureEngine: configureEngine,
-            socketIO: s => s.AddRedisAdapter(o => (o.Configuration, o.Mode) = (redis.Configuration, RedisAdapterMode.Streams)));
-        server.Owned = redis;
-        await RedisStreamsClusterTests.ReadyAsync(server, Nsp);
-        return server;
-    }
+    internal override Task<SocketIOTestServer> StartNodeAsync(Action<SocketIOOptions> configure, Action<EngineIOOptions> configureEngine) =>
+        RedisStreamsAdapterSpecificationTests.StartStreamsNodeAsync(configure, configureEngine);
 }

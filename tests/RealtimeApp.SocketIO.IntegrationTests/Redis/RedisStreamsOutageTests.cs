@@ -45,7 +45,14 @@ public sealed partial class RedisStreamsOutageTests
         await redis.StopAsync(); // SIGKILL, mid-load
         await BroadcastForAsync(TimeSpan.FromMilliseconds(500));
         await redis.StartAgainAsync();
-        await BroadcastForAsync(TimeSpan.FromSeconds(2.5)); // the readers reconnect within a second or two
+        // Until the stream takes them again (the connections come back within a second or two), then a little more.
+        var restartedAt = sent;
+        var until = DateTime.UtcNow + SocketIOTestServer.Timeout;
+        while (!atA.Any(e => e.Value && e.Key >= restartedAt) && DateTime.UtcNow < until)
+        {
+            await BroadcastForAsync(TimeSpan.FromMilliseconds(100));
+        }
+        await BroadcastForAsync(TimeSpan.FromMilliseconds(500));
 
         // Everything A's own client got through the stream, B's client gets too; nothing that bypassed the stream.
         var deadline = DateTime.UtcNow + SocketIOTestServer.Timeout;
