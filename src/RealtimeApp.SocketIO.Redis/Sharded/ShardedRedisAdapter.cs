@@ -41,6 +41,9 @@ internal sealed partial class ShardedRedisAdapter : ClusterAdapter
     /// <summary>Completes when the namespace and response channels are subscribed (tests wait for it before publishing).</summary>
     public Task Subscribed { get; }
 
+    /// <summary>Whether the connection to Redis is up (for tests).</summary>
+    internal bool IsConnected => _redis.IsConnected;
+
     /// <summary>
     /// The nodes subscribed to the namespace channel (<c>PUBSUB SHARDNUMSUB</c>, as Node): on a Redis Cluster, the
     /// sum over every master, as Node's adapter asks each master of a cluster client.

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.IntegrationTests.Adapters;
+using RealtimeApp.SocketIO.IntegrationTests.SocketIO;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 using RealtimeApp.SocketIO.Redis;
 using RealtimeApp.SocketIO.Redis.Sharded;
@@ -22,6 +23,19 @@ public sealed class ShardedRedisAdapterSpecificationTests : AdapterSpecification
         var adapter = (ShardedRedisAdapter)server.Io.Of(Nsp).Adapter;
         await adapter.Subscribed.WaitAsync(SocketIOTestServer.Timeout);
         await SocketIOTestServer.WaitUntilAsync(() => adapter.ServerCountAsync().AsTask().GetAwaiter().GetResult() == 1, "the node to be subscribed");
+        return server;
+    }
+}
+
+/// <summary>The broadcast tests of the official Node clients (rooms, namespaces, transports) on one sharded node.</summary>
+public sealed class ShardedRedisAdapterBroadcastTests : NodeSocketIOBroadcastTests
+{
+    internal override async Task<SocketIOTestServer> StartServerAsync()
+    {
+        var redis = await RedisServerProcess.StartAsync();
+        var server = await ShardedRedisClusterTests.StartNodeAsync(redis.Configuration);
+        server.Owned = redis;
+        await ShardedRedisClusterTests.WaitForNodesAsync(1, server);
         return server;
     }
 }

@@ -14,13 +14,17 @@ namespace RealtimeApp.SocketIO.IntegrationTests.Redis;
 public sealed class ShardedRedisClusterTests
 {
     /// <summary>A C# node in sharded mode on <paramref name="configuration"/>; heartbeats far apart, so raw clients that read nothing stay.</summary>
+    /// <param name="subscribed">Whether to wait for the namespace's subscriptions (not while Redis is down).</param>
     internal static async Task<SocketIOTestServer> StartNodeAsync(string configuration,
-        RedisSubscriptionMode subscriptionMode = RedisSubscriptionMode.Dynamic)
+        RedisSubscriptionMode subscriptionMode = RedisSubscriptionMode.Dynamic, bool subscribed = true)
     {
         var node = await SocketIOTestServer.StartAsync(
             configureEngine: e => (e.PingInterval, e.PingTimeout) = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20)),
             socketIO: s => s.AddRedisAdapter(o => (o.Configuration, o.Mode, o.SubscriptionMode) = (configuration, RedisAdapterMode.Sharded, subscriptionMode)));
-        await Adapter(node).Subscribed.WaitAsync(SocketIOTestServer.Timeout);
+        if (subscribed)
+        {
+            await Adapter(node).Subscribed.WaitAsync(SocketIOTestServer.Timeout);
+        }
         return node;
     }
 
