@@ -156,15 +156,6 @@ internal sealed partial class ShardedRedisAdapter
         }
     }
 
-    /// <summary>Completes when <paramref name="room"/>'s channel is subscribed (at once when it has none here).</summary>
-    internal Task RoomSubscribed(string room)
-    {
-        lock (_roomGate)
-        {
-            return _roomChannels.TryGetValue(room, out var channel) ? channel.Subscription.Subscribed : Task.CompletedTask;
-        }
-    }
-
     private void UnsubscribeRooms()
     {
         lock (_roomGate)

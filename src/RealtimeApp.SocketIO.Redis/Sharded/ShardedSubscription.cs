@@ -46,12 +46,9 @@ internal sealed class ShardedSubscription
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            lock (_gate)
+            if (Ended)
             {
-                if (_ended)
-                {
-                    return;
-                }
+                return;
             }
             try
             {
@@ -86,8 +83,24 @@ internal sealed class ShardedSubscription
                 {
                     RedisAdapterLog.SubscribeFailed(_logger, _nsp, ex);
                 }
+            }
+            // Try again once the server of the channel is reachable (checked without a command: many rooms may wait).
+            do
+            {
                 await Task.Delay(delay, CancellationToken.None);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            }
+            while (!Ended && !_subscriber.IsConnected(Channel));
+        }
+    }
+
+    private bool Ended
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ended;
             }
         }
     }
