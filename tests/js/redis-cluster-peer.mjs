@@ -12,14 +12,13 @@
 //       streams: createAdapter of @socket.io/redis-streams-adapter 0.3, with connection state recovery on.
 // Several URLs (separated by commas) make a Redis Cluster client (node-redis createCluster) with these root nodes.
 import { createServer } from "node:http";
-import { createInterface } from "node:readline";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient, createCluster } from "redis";
 import { io as connectClient } from "socket.io-client";
-import { encode, print } from "./socketio-common.mjs";
+import { encode, serveCommands } from "./socketio-common.mjs";
 
 const [redisUrls, mode = "pubsub", subscriptionMode = "dynamic"] = process.argv.slice(2);
 const urls = redisUrls.split(",");
@@ -61,7 +60,17 @@ if (mode === "streams") {
 }
 
 const http = createServer();
+// Every TCP connection of the server, for `cut` (all but the peer's own client's).
+const connections = new Set();
+http.on("connection", (connection) => {
+  connections.add(connection);
+  connection.on("close", () => connections.delete(connection));
+});
 const io = new Server(http, { adapter, ...serverOptions });
+const ownConnections = new WeakSet();
+io.engine.on("connection", (engineSocket) => {
+  if (engineSocket.request?._query?.peer === "self") ownConnections.add(engineSocket.request.socket);
+});
 io.on("connection", (socket) => {
   socket.on("join", (room, ack) => {
     socket.join(room);
@@ -80,7 +89,12 @@ const port = http.address().port;
 
 // One client of this Node server; it records every event it receives.
 const received = [];
-const client = connectClient(`http://127.0.0.1:${port}`, { transports: ["websocket"], forceNew: true, reconnection: false });
+const client = connectClient(`http://127.0.0.1:${port}`, {
+  transports: ["websocket"],
+  forceNew: true,
+  reconnection: false,
+  query: { peer: "self" },
+});
 client.onAny((event, ...args) => {
   if (typeof args.at(-1) === "function") args.pop()({ from: "node", got: encode(args) }); // a broadcast with acks
   received.push({ event, args: encode(args) });
@@ -117,15 +131,18 @@ const operations = {
   serverSideEmit: async (op) => void io.serverSideEmit(op.event, ...(op.args ?? [])),
   serverSideEmitWithAck: async (op) => ({ responses: await io.serverSideEmitWithAck(op.event, ...(op.args ?? [])) }),
   serverEvents: async () => ({ serverEvents: serverEvents.splice(0) }),
+  // Destroys the TCP connection of every other client (no WebSocket close, no HTTP answer), as a network failure
+  // would: they see "transport close" and, with recovery on, their sessions are kept.
+  cut: async () => {
+    let cut = 0;
+    for (const connection of connections) {
+      if (!ownConnections.has(connection)) {
+        connection.destroy();
+        cut++;
+      }
+    }
+    return { cut };
+  },
 };
 
-print({ event: "ready", port });
-for await (const line of createInterface({ input: process.stdin })) {
-  const op = JSON.parse(line);
-  try {
-    print({ id: op.id, ok: true, ...(await operations[op.op](op)) });
-  } catch (error) {
-    print({ id: op.id, ok: false, error: String(error?.message ?? error) });
-  }
-}
-process.exit(0);
+await serveCommands(operations, { port });
