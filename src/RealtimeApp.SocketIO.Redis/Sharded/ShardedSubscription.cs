@@ -41,7 +41,7 @@ internal sealed class ShardedSubscription
     {
         if (after is not null)
         {
-            await after;
+            await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
