@@ -20,6 +20,8 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install
 command -v chromium >/dev/null 2>&1 || apt_install chromium chromium-driver
 # The Redis adapter tests start their own redis-server (Debian package) on a free loopback port.
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+# ... and the sharded adapter's tests a Redis Cluster, made with redis-cli --cluster create (Debian's redis-tools).
+command -v redis-cli >/dev/null 2>&1 || apt_install redis-tools
 # NativeAOT publish of the conformance host (NativeAotConformanceHostTests): the native linker and zlib.
 command -v clang >/dev/null 2>&1 && [ -e /usr/include/zlib.h ] || apt_install clang zlib1g-dev
 # The app's cluster test starts its own PostgreSQL (Debian package; its programs live off PATH).
@@ -32,6 +34,7 @@ need_cmd node "Node.js 18+ (Debian: apt-get install nodejs npm)"
 need_cmd npm "npm (Debian: apt-get install npm)"
 need_cmd chromium "Chromium for the browser tests (Debian: apt-get install chromium chromium-driver)"
 need_cmd redis-server "Redis for the Redis adapter tests (Debian: apt-get install redis-server)"
+need_cmd redis-cli "redis-cli for the Redis Cluster tests (Debian: apt-get install redis-tools)"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_cmd initdb "PostgreSQL for the app's cluster test (Debian: apt-get install postgresql)"
 [ -x /usr/sbin/nginx ] || need_cmd nginx "nginx for the app's cluster test (Debian: apt-get install nginx)"
 (cd tests/js && npm ci --no-audit --no-fund)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RealtimeApp.SocketIO;
 using RealtimeApp.SocketIO.Adapters;
+using RealtimeApp.SocketIO.Redis.Sharded;
 using RealtimeApp.SocketIO.Redis.Streams;
 using StackExchange.Redis;
 
@@ -32,6 +33,7 @@ internal sealed class RedisAdapterFactory : ISocketIOAdapterFactory, IDisposable
     public ISocketIOAdapter Create(AdapterContext context) => _options.Mode switch
     {
         RedisAdapterMode.PubSub => new RedisAdapter(context, _redis.Value, _options, _logger),
+        RedisAdapterMode.Sharded => new ShardedRedisAdapter(context, _redis.Value, _options, _logger),
         RedisAdapterMode.Streams => CreateStreamsAdapter(context),
         _ => throw new NotSupportedException($"SocketIO:Redis:Mode = {_options.Mode} is not built yet"),
     };

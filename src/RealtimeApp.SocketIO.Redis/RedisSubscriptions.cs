@@ -27,6 +27,17 @@ internal static class RedisSubscriptions
             }
             catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
             {
+                // A failed subscribe (Redis was there once and is away now) leaves the channel registered with a queue
+                // nobody reads, which StackExchange.Redis would subscribe again and fill after the reconnect: drop it
+                // before trying again (each channel here belongs to one adapter).
+                try
+                {
+                    subscriber.Unsubscribe(subscriptions[done].Channel, null, CommandFlags.FireAndForget);
+                }
+                catch (RedisException)
+                {
+                    // not connected: the registration is gone all the same
+                }
                 if (delay == TimeSpan.FromMilliseconds(100))
                 {
                     RedisAdapterLog.SubscribeFailed(logger, nsp, ex);

@@ -85,9 +85,9 @@ internal sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>
     /// A free port below the kernel's ephemeral range (ip_local_port_range): outgoing connections' automatic
     /// binds never land there, so it stays free between this check and redis binding it, and while redis is
-    /// down between <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>.
+    /// down between <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>. Shared with RedisClusterProcess.
     /// </summary>
-    private static int FreePort()
+    internal static int FreePort()
     {
         var ephemeralLow = 32768;
         try
