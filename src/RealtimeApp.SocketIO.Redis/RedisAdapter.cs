@@ -154,6 +154,9 @@ internal static partial class RedisAdapterLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Redis connection restored: cluster delivery resumes")]
     public static partial void ConnectionRestored(ILogger logger);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Redis adapter failed to handle a message on {Channel}")]
+    public static partial void HandlerFailed(ILogger logger, string channel, Exception exception);
+
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Redis adapter for {Namespace} failed to handle a request")]
     public static partial void RequestFailed(ILogger logger, string @namespace, Exception exception);
 }

@@ -10,7 +10,7 @@ internal static class RedisSubscriptions
     /// Subscribes each channel in turn, trying again (100 ms, doubling up to 2 s) while Redis cannot be reached:
     /// publishes and subscribes fail fast rather than queue. Once made, StackExchange.Redis restores a
     /// subscription by itself after a reconnect; ChannelMessageQueue.OnMessage handles one message at a time, in
-    /// order, per channel.
+    /// order, per channel (a burst in one delivery batch: <see cref="ChannelMessages"/>).
     /// </summary>
     public static async Task SubscribeAsync(ISubscriber subscriber, IReadOnlyList<(RedisChannel Channel, Action<ChannelMessage> Handler)> subscriptions,
         ILogger logger, string nsp, CancellationToken cancellation = default)
@@ -22,7 +22,7 @@ internal static class RedisSubscriptions
             try
             {
                 var (channel, handler) = subscriptions[done];
-                (await subscriber.SubscribeAsync(channel)).OnMessage(handler);
+                ChannelMessages.HandleInBatches(await subscriber.SubscribeAsync(channel), handler, logger);
                 done++;
             }
             catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)

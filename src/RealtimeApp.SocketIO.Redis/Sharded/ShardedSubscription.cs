@@ -58,7 +58,7 @@ internal sealed class ShardedSubscription
                     if (!_ended)
                     {
                         _queue = queue;
-                        queue.OnMessage(_handler);
+                        ChannelMessages.HandleInBatches(queue, _handler, _logger);
                         return;
                     }
                 }

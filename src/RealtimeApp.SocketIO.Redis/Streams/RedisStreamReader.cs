@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using RealtimeApp.SocketIO.Adapters;
 using StackExchange.Redis;
 
 namespace RealtimeApp.SocketIO.Redis.Streams;
@@ -99,6 +100,8 @@ internal sealed class RedisStreamReader : IDisposable
     // XREAD's answer: [[stream, [[id, [field, value, …]], …]]].
     private void HandOut(RedisResult result)
     {
+        // One write per local socket for the whole read, not one per entry.
+        using var batch = AdapterContext.BatchDeliveries();
         foreach (var stream in (RedisResult[])result!)
         {
             foreach (var entry in (RedisResult[])((RedisResult[])stream!)[1]!)

@@ -23,6 +23,14 @@ internal sealed class SendBatch
     /// <summary>Makes this batch the ambient one for the calling async flow (the receive loop).</summary>
     public void MakeCurrent() => Ambient.Value = this;
 
+    /// <summary>Makes <paramref name="batch"/> the ambient one and returns the one it replaces (to put it back).</summary>
+    public static SendBatch? Exchange(SendBatch? batch)
+    {
+        var previous = Ambient.Value;
+        Ambient.Value = batch;
+        return previous;
+    }
+
     /// <summary>Starts holding sends back.</summary>
     public void Open()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RealtimeApp.SocketIO.EngineIO;
 using RealtimeApp.SocketIO.Protocol;
 
 namespace RealtimeApp.SocketIO.Adapters;
@@ -48,6 +49,32 @@ public sealed class AdapterContext
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(packet);
         return socket.Deliver(packet.Packet, volatileSend);
+    }
+
+    /// <summary>
+    /// Holds back the writes of what is delivered in this flow until the returned scope is disposed; then each socket
+    /// written to gets one write for all of it. For an adapter that hands out a burst of other nodes' messages that
+    /// have already arrived (a stream read, a queue of pub/sub messages), as the receive loop does for a client's
+    /// burst: one write per socket instead of one per message. Nothing waits inside; the scope only groups.
+    /// </summary>
+    public static IDisposable BatchDeliveries() => new DeliveryBatch();
+
+    private sealed class DeliveryBatch : IDisposable
+    {
+        private readonly SendBatch _batch = new();
+        private readonly SendBatch? _previous;
+
+        public DeliveryBatch()
+        {
+            _batch.Open();
+            _previous = SendBatch.Exchange(_batch);
+        }
+
+        public void Dispose()
+        {
+            SendBatch.Exchange(_previous);
+            _batch.End();
+        }
     }
 
     /// <summary>
