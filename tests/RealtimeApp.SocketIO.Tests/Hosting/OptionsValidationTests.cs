@@ -79,6 +79,10 @@ public sealed class OptionsValidationTests
         { "SocketIO:Redis:Key=", "SocketIO:Redis:Key = \"\": must not be empty (every channel name starts with it)" },
         { "SocketIO:Redis:RequestsTimeout=60", $"SocketIO:Redis:RequestsTimeout = \"60\" (60.00:00:00): {TimerRange}" },
         { "SocketIO:Redis:Configuration=", "SocketIO:Redis:Configuration = \"\": must be a StackExchange.Redis configuration such as redis:6379 (it is empty)" },
+        { "SocketIO:Redis:Mode=Kafka", "SocketIO:Redis:Mode = \"Kafka\": must be one of PubSub, Sharded, Streams" },
+        { "SocketIO:Redis:SubscriptionMode=Lazy", "SocketIO:Redis:SubscriptionMode = \"Lazy\": must be one of Static, Dynamic, DynamicPrivate" },
+        { "SocketIO:Redis:Mode=Streams|SocketIO:Redis:MaxLength=0", "SocketIO:Redis:MaxLength = \"0\": must be at least 1" },
+        { "SocketIO:Redis:Mode=Streams|SocketIO:Redis:StreamName=", "SocketIO:Redis:StreamName = \"\": must not be empty (it is the stream's key)" },
     };
 
     [Theory]
