@@ -84,8 +84,12 @@ const run = async () => {
     remote.emit("from-remote", 1);
     await waitFor("event_received", ([, id]) => id === remote.id);
     const remoteId = remote.id; // socket.io-client forgets its id at disconnect
+    // The client's DISCONNECT (from node B) and the dashboard's socket_disconnected (node B → Redis → node A) travel
+    // apart: wait for both.
+    const gone = new Promise((resolve) => remote.once("disconnect", resolve));
     dashboard.emit("_disconnect", "/", false, remoteId);
     await waitFor("socket_disconnected", ([, id]) => id === remoteId);
+    await gone;
     dashboard.disconnect();
     return;
   }
