@@ -18,6 +18,7 @@ def diff(k):
         out[t]=(db,dc)
     return out, heap(f'/tmp/memdump/{k}/loaded.report.txt')-heap(f'/tmp/memdump/{k}/base.report.txt')
 G=[
+ ('app handler code (the ceiling\'s RawWebSocketCeiling)', r'RawWebSocketCeiling|Node<System\.Net\.WebSockets\.WebSocket,System\.Threading\.SemaphoreSlim>|^System\.Threading\.SemaphoreSlim'),
  ('ours', r'RealtimeApp\.|SocketEvent|EventListener|SocketContext|EngineSession|SocketIOConnection'),
  ('managed WebSocket', r'WebSocket(?!Transport)|ManagedWebSocket'),
  ('sockets/pipes/memory pool', r'Pipelines|Kestrel\.Transport\.Sockets|System\.Net\.Sockets|SocketAsync|MemoryPool|SafeSocketHandle|^System\.Net\.Sockets|IPEndPoint|SocketAddress|BufferMemoryReceiveOperation|Socket\+|DuplexPipe'),

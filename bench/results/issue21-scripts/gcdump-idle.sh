@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# usage: dump.sh ours|ceiling   — start BenchHost on core 0, warm-up conn, baseline gcdump, hold 5000 idle, gcdump
+# usage: gcdump-idle.sh ours|ceiling (issue 21); files in /tmp/memdump/<kind>   — start BenchHost on core 0, warm-up conn, baseline gcdump, hold 5000 idle, gcdump
 set -euo pipefail
-kind=$1; N=${N:-5000}
+kind=$1; N=${N:-5000}   # build first: bash bench/run.sh, or dotnet build -c Release of both bench projects
 ulimit -n "$(ulimit -Hn)"
-B=/work/wt-mem/bench
+B=$(cd "$(dirname "$0")/../.." && pwd)
+export PATH="$PATH:$HOME/.dotnet/tools"
 HOST=$B/RealtimeApp.BenchHost/bin/Release/net10.0/RealtimeApp.BenchHost.dll
 GEN=$B/RealtimeApp.LoadGen/bin/Release/net10.0/RealtimeApp.LoadGen.dll
 D=/tmp/memdump/$kind; mkdir -p $D
