@@ -3,8 +3,10 @@
 // (LogCounter, read through /stats). Prints {"port":N,...} once listening.
 //
 //   dotnet RealtimeApp.BenchHost.dll [port] [--signed-in] [--msgpack] [--redis HOST:PORT --redis-mode pubsub|sharded|streams]
-//                                                                          (default 0: a free port)
+//                                    [--no-handoff]                        (default 0: a free port)
 //
+// The listener hands Engine.IO WebSockets off from Kestrel's HTTP layer (UseSocketIOConnectionHandoff), as the
+// app does; --no-handoff keeps them on the WebSocket middleware (the ceiling row always is).
 // --redis (the cluster rows): join the other nodes through that Redis with AddRedisAdapter, Mode = --redis-mode
 // (default pubsub). A mode the library cannot build yet exits with one line on stderr, "cluster adapter: ...".
 // --msgpack (the msgpack rows): the server speaks socket.io-msgpack-parser (SocketIO:Parser = MsgPack).
@@ -23,6 +25,7 @@ using RealtimeApp.SocketIO.Redis;
 var port = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[0]) : 0;
 var signedIn = args.Contains("--signed-in");
 var msgPack = args.Contains("--msgpack");
+var handoff = !args.Contains("--no-handoff");
 var redis = Flag("--redis");
 var redisMode = Flag("--redis-mode") switch
 {
@@ -35,7 +38,13 @@ var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 var logCounter = new LogCounter();
 builder.Logging.AddProvider(logCounter);
-builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+{
+    if (handoff)
+    {
+        listen.UseSocketIOConnectionHandoff();
+    }
+}));
 // Default ping settings (25 s / 20 s), as the Node peer.
 var socketIOBuilder = builder.Services.AddSocketIO(o => o.Parser = msgPack ? SocketIOParser.MsgPack : SocketIOParser.Json);
 if (redis is not null)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace RealtimeApp.SocketIO.EngineIO;
@@ -73,6 +74,9 @@ public sealed class EngineHandshakeRequest
         init => _user = value;
     }
 
+    /// <summary>Whether <see cref="User"/> is a signed-in user (asked without building the anonymous principal).</summary>
+    internal bool IsSignedIn => _user?.Identity?.IsAuthenticated == true;
+
     /// <summary>
     /// When the authentication of <see cref="User"/> ends (the cookie's or token's <c>ExpiresUtc</c>, from the
     /// request's <c>IAuthenticateResultFeature</c>); null when unknown or anonymous.
@@ -92,8 +96,8 @@ public sealed class EngineHandshakeRequest
         var url = string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/'
             ? $"{request.PathBase}{request.Path}{request.QueryString}"
             : rawTarget;
-        var user = context.User;
-        var signedIn = user.Identity?.IsAuthenticated == true;
+        var user = UserOf(context);
+        var signedIn = user?.Identity?.IsAuthenticated == true;
         return new EngineHandshakeRequest(context.Connection.RemoteIpAddress, url, request.IsHttps, now,
             headers, request.QueryString.Value)
         {
@@ -110,14 +114,22 @@ public sealed class EngineHandshakeRequest
     /// without credentials) may; one that carries a user must carry this session's user (same identifier), so a
     /// stolen or shared sid cannot be ridden by another account.
     /// </summary>
-    internal bool Admits(ClaimsPrincipal requestUser)
+    internal bool Admits(ClaimsPrincipal? requestUser)
     {
-        if (requestUser.Identity?.IsAuthenticated != true)
+        if (requestUser?.Identity?.IsAuthenticated != true)
         {
             return true;
         }
         return _user is { } sessionUser && UserKey(sessionUser) is { } key && key == UserKey(requestUser);
     }
+
+    /// <summary>
+    /// The request's user as authentication left it, or null when no authentication ran. Not
+    /// <c>HttpContext.User</c>: its getter builds and stores an anonymous principal (~0.5 KB) on a request that,
+    /// under a WebSocket, lives as long as the connection.
+    /// </summary>
+    internal static ClaimsPrincipal? UserOf(HttpContext context) =>
+        context.Features.Get<IHttpAuthenticationFeature>()?.User;
 
     // The identifier ASP.NET Core's own stores put in NameIdentifier (SignalR's default user id), else the name.
     private static string? UserKey(ClaimsPrincipal user) =>

@@ -28,7 +28,7 @@ public sealed partial class EngineServer
             {
                 return RefuseAsync(context, EngineErrorCode.UnknownSid);
             }
-            if (!session.Request.Admits(context.User))
+            if (!session.Request.Admits(EngineHandshakeRequest.UserOf(context)))
             {
                 // Another signed-in user presenting this sid: the session keeps its own user, the request is refused.
                 return RefuseAsync(context, EngineErrorCode.Forbidden, "the session belongs to another user", StatusCodes.Status403Forbidden);
@@ -101,20 +101,13 @@ public sealed partial class EngineServer
             return;
         }
 
-        System.Net.WebSockets.WebSocket socket;
-        try
+        await AcceptWebSocketAsync(context, onFailedAccept: ReleaseSession, (socket, batching) =>
         {
-            socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
-        }
-        catch
-        {
-            ReleaseSession(); // the reserved slot never became a session
-            throw;
-        }
-        WebSocketTransport? webSocket = null;
-        Open(sid, protocol, s => webSocket = new WebSocketTransport(socket, s, probing: false, BatchingUpgradeFeature.StreamOf(context)),
-            handshake, []);
-        await webSocket!.RunAsync();
+            // The reserved slot becomes the session only now that the 101 is out.
+            WebSocketTransport? webSocket = null;
+            Open(sid, protocol, s => webSocket = new WebSocketTransport(socket, s, probing: false, batching), handshake, []);
+            return webSocket!.RunAsync();
+        });
     }
 
     private async Task UpgradeAsync(HttpContext context, EngineSession session)
@@ -129,19 +122,18 @@ public sealed partial class EngineServer
         {
             return;
         }
-        var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext());
-        var probe = new WebSocketTransport(socket, session, probing: true, BatchingUpgradeFeature.StreamOf(context));
-        if (!session.TryBeginUpgrade(probe))
+        await AcceptWebSocketAsync(context, onFailedAccept: null, (socket, batching) =>
         {
-            // Already upgraded, already probing, or closing: Node accepts and closes the newcomer at once;
-            // the session's own transport is untouched.
-            probe.Abort();
-        }
-        await probe.RunAsync();
+            var probe = new WebSocketTransport(socket, session, probing: true, batching);
+            if (!session.TryBeginUpgrade(probe))
+            {
+                // Already upgraded, already probing, or closing: Node accepts and closes the newcomer at once;
+                // the session's own transport is untouched.
+                probe.Abort();
+            }
+            return probe.RunAsync();
+        });
     }
-
-    private Microsoft.AspNetCore.Http.WebSocketAcceptContext AcceptContext() =>
-        new() { DangerousEnableCompression = Options.PerMessageDeflate };
 
     private void SetCookie(HttpContext context, string sid)
     {

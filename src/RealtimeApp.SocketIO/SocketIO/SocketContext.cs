@@ -25,7 +25,7 @@ public sealed partial class SocketContext
         Id = id;
         Handshake = handshake;
         Pid = pid;
-        UserId = handshake.User.Identity?.IsAuthenticated == true ? ns.Server.Options.UserIdProvider(handshake.User) : null;
+        UserId = handshake.IsSignedIn ? ns.Server.Options.UserIdProvider(handshake.User) : null;
         if (ns.Server.Options.EventRateLimit is { } limit)
         {
             _eventBudget = new TokenBucket(limit, ns.Server.Time);

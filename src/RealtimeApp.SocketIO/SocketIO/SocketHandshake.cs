@@ -35,6 +35,8 @@ public sealed class SocketHandshake(EngineHandshakeRequest request, JsonElement 
     /// </summary>
     public System.Security.Claims.ClaimsPrincipal User => request.User;
 
+    internal bool IsSignedIn => request.IsSignedIn;
+
     /// <summary>When the user's authentication (cookie or token) expires; null when unknown or anonymous.</summary>
     public DateTimeOffset? AuthenticationExpiresAt => request.AuthenticationExpiresAt;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 
@@ -10,24 +11,48 @@ namespace RealtimeApp.SocketIO.EngineIO.Protocol;
 /// <param name="Transport">The transport, or null when missing or unknown.</param>
 /// <param name="Sid">The session id, or null for a handshake.</param>
 /// <param name="IsWebSocketUpgrade">True when the request is a WebSocket handshake.</param>
-internal sealed record EngineRequest(string? Protocol, EngineTransports? Transport, string? Sid, bool IsWebSocketUpgrade)
+internal readonly record struct EngineRequest(string? Protocol, EngineTransports? Transport, string? Sid, bool IsWebSocketUpgrade)
 {
     /// <summary>Reads the Engine.IO parameters of <paramref name="context"/>.</summary>
     public static EngineRequest From(HttpContext context)
     {
-        var query = context.Request.Query;
-        EngineTransports? transport = query["transport"].ToString() switch
+        // The raw query string is walked, not Request.Query: that collection is cached on the request's
+        // features, and under a WebSocket the request lives as long as the connection (~300 B each).
+        string? transportName = null, sid = null, eio = null;
+        foreach (var pair in new QueryStringEnumerable(context.Request.QueryString.Value))
+        {
+            var name = pair.EncodedName.Span;
+            if (name.ContainsAny('%', '+'))
+            {
+                name = pair.DecodeName().Span;
+            }
+            if (name.SequenceEqual("transport"))
+            {
+                transportName = Join(transportName, pair.DecodeValue());
+            }
+            else if (name.SequenceEqual("sid"))
+            {
+                sid = Join(sid, pair.DecodeValue());
+            }
+            else if (name.SequenceEqual("EIO"))
+            {
+                eio = Join(eio, pair.DecodeValue());
+            }
+        }
+        EngineTransports? transport = transportName switch
         {
             "polling" => EngineTransports.Polling,
             "websocket" => EngineTransports.WebSocket,
             _ => null,
         };
-        var sid = query["sid"].ToString();
-        var eio = query["EIO"].ToString();
         return new EngineRequest(
-            eio.Length == 0 ? null : eio,
+            string.IsNullOrEmpty(eio) ? null : eio,
             transport,
-            sid.Length == 0 ? null : sid,
+            string.IsNullOrEmpty(sid) ? null : sid,
             context.WebSockets.IsWebSocketRequest);
     }
+
+    // A repeated parameter reads as its values joined with commas, as Request.Query's string form does.
+    private static string Join(string? earlier, ReadOnlyMemory<char> value) =>
+        earlier is null ? value.ToString() : $"{earlier},{value}";
 }

@@ -1,0 +1,86 @@
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using RealtimeApp.SocketIO.EngineIO.Transports;
+using RealtimeApp.SocketIO.EngineIO.Transports.Handoff;
+
+namespace RealtimeApp.SocketIO.EngineIO;
+
+// Accepting a WebSocket, after every check of the request has passed. Two ways: ASP.NET Core's WebSocket
+// middleware (the request stays open as long as the socket, and so does Kestrel's HTTP/1.1 state under it), or,
+// on a listener with UseSocketIOConnectionHandoff, a 101 written by us and the socket run on the connection's own
+// pipes once the request has ended (ConnectionHandoff).
+public sealed partial class EngineServer
+{
+    private const string WebSocketKeyGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"; // RFC 6455 §1.3
+
+    /// <summary>
+    /// Accepts the request's WebSocket and runs <paramref name="run"/> on it for the socket's life (ending the
+    /// request first when the connection is handed off). <paramref name="onFailedAccept"/> runs when the 101
+    /// could not be sent.
+    /// </summary>
+    private async Task AcceptWebSocketAsync(HttpContext context, Action? onFailedAccept,
+        Func<WebSocket, BatchingWriteStream?, Task> run)
+    {
+        // Compression needs the middleware's negotiation; the handoff answers only plain WebSockets.
+        if (!Options.PerMessageDeflate && ConnectionHandoff.Of(context) is { } handoff
+            && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+        {
+            var headers = context.Response.Headers;
+            headers.Upgrade = "websocket";
+            headers.SecWebSocketAccept = AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
+            try
+            {
+                await upgrade.UpgradeAsync(); // Kestrel writes and flushes the 101 (status and Connection: Upgrade)
+            }
+            catch
+            {
+                onFailedAccept?.Invoke();
+                throw;
+            }
+            handoff.Detach(transport => RunHandedOffAsync(transport, run));
+            return;
+        }
+
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = Options.PerMessageDeflate });
+        }
+        catch
+        {
+            onFailedAccept?.Invoke();
+            throw;
+        }
+        await run(socket, BatchingUpgradeFeature.StreamOf(context));
+    }
+
+    private async Task RunHandedOffAsync(IDuplexPipe transport, Func<WebSocket, BatchingWriteStream?, Task> run)
+    {
+        var batching = new BatchingWriteStream(new UpgradedConnectionStream(transport));
+        // No WebSocket-level keep-alive: Engine.IO's ping/pong already finds a dead peer (Node's ws sends none
+        // either), and the keep-alive would be one more timer per connection.
+        using var socket = WebSocket.CreateFromStream(batching, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = TimeSpan.Zero,
+        });
+        try
+        {
+            await run(socket, batching);
+        }
+        catch (Exception ex)
+        {
+            // Nothing above this catches it any more: the request has ended. The middleware path would have
+            // ended the request with the same exception, which Kestrel logs; this logs it here.
+            Log.HandedOffWebSocketFailed(Logger, ex);
+        }
+    }
+
+    private static string AcceptKey(string key) =>
+        Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + WebSocketKeyGuid)));
+}

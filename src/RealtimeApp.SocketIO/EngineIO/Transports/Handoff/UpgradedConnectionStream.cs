@@ -1,0 +1,51 @@
+using System.IO.Pipelines;
+
+namespace RealtimeApp.SocketIO.EngineIO.Transports.Handoff;
+
+/// <summary>
+/// The connection's own pipes as the one duplex stream <see cref="System.Net.WebSockets.WebSocket.CreateFromStream(Stream, System.Net.WebSockets.WebSocketCreationOptions)"/>
+/// wants: reads through the runtime's <c>PipeReader.AsStream</c> (zero-byte reads wait for data and hold no
+/// buffer), writes straight into the transport's writer.
+/// </summary>
+internal sealed class UpgradedConnectionStream(IDuplexPipe transport) : Stream
+{
+    private readonly Stream _input = transport.Input.AsStream(leaveOpen: true);
+
+    public override bool CanRead => true;
+    public override bool CanWrite => true;
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _input.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        _input.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("asynchronous only");
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var flushed = await transport.Output.WriteAsync(buffer, cancellationToken);
+        if (flushed.IsCanceled)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("asynchronous only");
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask; // every write flushes
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
