@@ -25,6 +25,11 @@ if (builder.Configuration["urls"] is null)
 {
     builder.WebHost.UseUrls("http://localhost:3000");
 }
+// WebSockets leave Kestrel's HTTP layer after the upgrade (as the app's do), unless --SocketIO:ConnectionHandoff=false.
+if (builder.Configuration.GetValue("SocketIO:ConnectionHandoff", defaultValue: true))
+{
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseSocketIOConnectionHandoff()));
+}
 builder.Services.AddSocketIO(
     // The suite's 1000 ms, unless configured (our own tests of the host give slow machines more room).
     o => o.ConnectTimeout = builder.Configuration.GetValue<TimeSpan?>("SocketIO:ConnectTimeout") ?? TimeSpan.FromMilliseconds(1000),

@@ -49,8 +49,5 @@ public sealed partial class EngineServer
         [LoggerMessage(7, LogLevel.Information, "WebSocket request from {RemoteAddress} with Origin {Origin} refused: not this server's origin, "
             + "not in AllowedOrigins and not allowed by the endpoint's CORS policy (CheckWebSocketOrigin)", EventName = "WebSocketOriginRefused")]
         public static partial void WebSocketOriginRefused(ILogger logger, string origin, IPAddress? remoteAddress);
-
-        [LoggerMessage(8, LogLevel.Error, "Engine.IO WebSocket failed after its connection was handed off", EventName = "HandedOffWebSocketFailed")]
-        public static partial void HandedOffWebSocketFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
@@ -5,6 +6,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using RealtimeApp.SocketIO.Diagnostics;
 using RealtimeApp.SocketIO.EngineIO.Transports;
 using RealtimeApp.SocketIO.EngineIO.Transports.Handoff;
 
@@ -42,7 +44,11 @@ public sealed partial class EngineServer
                 onFailedAccept?.Invoke();
                 throw;
             }
-            handoff.Detach(transport => RunHandedOffAsync(transport, run));
+            // Traced: the socket runs in the request's execution context, as on the middleware path where the
+            // request outlives the socket ("open websocket" a child of the request, later activities linked to
+            // it). Not traced: nothing of the request is kept.
+            var requestContext = SocketIOTracing.IsEnabled && Activity.Current is not null ? ExecutionContext.Capture() : null;
+            handoff.Detach(transport => RunHandedOffAsync(transport, requestContext, run));
             return;
         }
 
@@ -59,26 +65,24 @@ public sealed partial class EngineServer
         await run(socket, BatchingUpgradeFeature.StreamOf(context));
     }
 
-    private async Task RunHandedOffAsync(IDuplexPipe transport, Func<WebSocket, BatchingWriteStream?, Task> run)
+    private static Task RunHandedOffAsync(IDuplexPipe transport, ExecutionContext? requestContext,
+        Func<WebSocket, BatchingWriteStream?, Task> run)
     {
         var batching = new BatchingWriteStream(new UpgradedConnectionStream(transport));
         // No WebSocket-level keep-alive: Engine.IO's ping/pong already finds a dead peer (Node's ws sends none
         // either), and the keep-alive would be one more timer per connection.
-        using var socket = WebSocket.CreateFromStream(batching, new WebSocketCreationOptions
+        var socket = WebSocket.CreateFromStream(batching, new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = TimeSpan.Zero,
         });
-        try
+        if (requestContext is null)
         {
-            await run(socket, batching);
+            return run(socket, batching);
         }
-        catch (Exception ex)
-        {
-            // Nothing above this catches it any more: the request has ended. The middleware path would have
-            // ended the request with the same exception, which Kestrel logs; this logs it here.
-            Log.HandedOffWebSocketFailed(Logger, ex);
-        }
+        Task? running = null;
+        ExecutionContext.Run(requestContext, _ => running = run(socket, batching), null);
+        return running!;
     }
 
     private static string AcceptKey(string key) =>

@@ -11,11 +11,10 @@ namespace RealtimeApp.SocketIO;
 public sealed partial class SocketContext
 {
     /// <summary>Listens to <paramref name="eventName"/> (Node's <c>socket.on</c>); <see cref="Off"/> removes it.</summary>
-    public SocketContext On(string eventName, Func<SocketEvent, Task> handler) => AddListener(eventName, handler, handler);
+    public SocketContext On(string eventName, Func<SocketEvent, Task> handler) => AddListener(eventName, handler);
 
     /// <summary>Listens to <paramref name="eventName"/> with a synchronous handler.</summary>
-    public SocketContext On(string eventName, Action<SocketEvent> handler) =>
-        AddListener(eventName, handler, e => { handler(e); return Task.CompletedTask; });
+    public SocketContext On(string eventName, Action<SocketEvent> handler) => AddListener(eventName, handler);
 
     /// <summary>
     /// Listens to <paramref name="eventName"/>, binding its first argument to <typeparamref name="T"/> with

@@ -7,33 +7,76 @@ namespace RealtimeApp.SocketIO;
 // changes the next dispatch only — as Node copies the array before calling the listeners.
 public sealed partial class SocketContext
 {
-    /// <summary>A listener as registered (what <see cref="Off"/> compares) and the call that runs it.</summary>
-    internal sealed record EventListener(Delegate Registered, Func<SocketEvent, Task> Invoke);
+    /// <summary>
+    /// A listener: the event's name, the delegate as registered (what <see cref="Off"/> compares) and, for typed
+    /// overloads, the call that binds the payload first. Plain handlers are called as registered: no wrapper
+    /// object per socket for them.
+    /// </summary>
+    internal readonly record struct EventListener(string Name, Delegate Registered, Func<SocketEvent, Task>? Bound = null)
+    {
+        public Task InvokeAsync(SocketEvent e)
+        {
+            if (Bound is not null)
+            {
+                return Bound(e);
+            }
+            if (Registered is Func<SocketEvent, Task> asynchronous)
+            {
+                return asynchronous(e);
+            }
+            ((Action<SocketEvent>)Registered)(e);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The listeners of one event name within a snapshot of the list (no copy is made to dispatch).</summary>
+    internal readonly struct ListenerMatches(EventListener[] listeners, string name)
+    {
+        public Enumerator GetEnumerator() => new(listeners, name);
+
+        internal struct Enumerator(EventListener[] listeners, string name)
+        {
+            private int _index = -1;
+
+            public readonly EventListener Current => listeners[_index];
+
+            public bool MoveNext()
+            {
+                while (++_index < listeners.Length)
+                {
+                    if (listeners[_index].Name == name)
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+    }
 
     private readonly Lock _handlersGate = new();
-    private Dictionary<string, EventListener[]> _handlers = new(StringComparer.Ordinal);
+    // Every named listener in registration order, one flat array (an idle socket with a handful of handlers
+    // keeps one small array, not a dictionary of arrays); looked up by a scan, which for the few names a socket
+    // listens to is as quick as hashing the name.
+    private EventListener[] _listeners = [];
     private Func<SocketEvent, Task>[] _anyHandlers = [];
     // Null until the first outgoing listener: a broadcast reads this once per socket and does nothing more.
     private Action<string, SocketArguments>[]? _anyOutgoing;
     private Action<Exception>[] _errorListeners = [];
 
-    private SocketContext AddListener(string eventName, Delegate registered, Func<SocketEvent, Task> invoke)
+    private SocketContext AddListener(string eventName, Delegate registered, Func<SocketEvent, Task>? bound = null)
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(registered);
-        var listener = new EventListener(registered, invoke);
         lock (_handlersGate)
         {
-            var copy = new Dictionary<string, EventListener[]>(_handlers, StringComparer.Ordinal);
-            copy[eventName] = copy.TryGetValue(eventName, out var existing) ? [.. existing, listener] : [listener];
-            _handlers = copy;
+            _listeners = [.. _listeners, new EventListener(eventName, registered, bound)];
         }
         return this;
     }
 
-    /// <summary>The listeners of <paramref name="eventName"/> now (the array is never changed in place).</summary>
-    internal EventListener[] ListenersFor(string eventName) =>
-        _handlers.TryGetValue(eventName, out var listeners) ? listeners : [];
+    /// <summary>The listeners of <paramref name="eventName"/> now (the array read is never changed in place).</summary>
+    internal ListenerMatches ListenersFor(string eventName) => new(_listeners, eventName);
 
     /// <summary>
     /// Removes <paramref name="listener"/> (the delegate given to <c>On</c>, typed overloads included) from
@@ -46,25 +89,11 @@ public sealed partial class SocketContext
         ArgumentNullException.ThrowIfNull(listener);
         lock (_handlersGate)
         {
-            if (!_handlers.TryGetValue(eventName, out var existing))
+            var index = Array.FindLastIndex(_listeners, l => l.Name == eventName && l.Registered.Equals(listener));
+            if (index >= 0)
             {
-                return this;
+                _listeners = [.. _listeners[..index], .. _listeners[(index + 1)..]];
             }
-            var index = Array.FindLastIndex(existing, l => l.Registered.Equals(listener));
-            if (index < 0)
-            {
-                return this;
-            }
-            var copy = new Dictionary<string, EventListener[]>(_handlers, StringComparer.Ordinal);
-            if (existing.Length == 1)
-            {
-                copy.Remove(eventName);
-            }
-            else
-            {
-                copy[eventName] = [.. existing[..index], .. existing[(index + 1)..]];
-            }
-            _handlers = copy;
         }
         return this;
     }
@@ -80,7 +109,7 @@ public sealed partial class SocketContext
         {
             if (eventName is null)
             {
-                _handlers = new(StringComparer.Ordinal);
+                _listeners = [];
                 _errorListeners = [];
             }
             else
@@ -98,11 +127,9 @@ public sealed partial class SocketContext
     // Under _handlersGate.
     private void RemoveNamed(string eventName)
     {
-        if (_handlers.ContainsKey(eventName))
+        if (Array.Exists(_listeners, l => l.Name == eventName))
         {
-            var copy = new Dictionary<string, EventListener[]>(_handlers, StringComparer.Ordinal);
-            copy.Remove(eventName);
-            _handlers = copy;
+            _listeners = Array.FindAll(_listeners, l => l.Name != eventName);
         }
     }
 
@@ -112,8 +139,18 @@ public sealed partial class SocketContext
     /// </summary>
     public IReadOnlyList<Delegate> Listeners(string eventName) =>
         eventName == ErrorEvent
-            ? [.. _errorListeners, .. ListenersFor(eventName).Select(l => l.Registered)]
-            : [.. ListenersFor(eventName).Select(l => l.Registered)];
+            ? [.. _errorListeners, .. RegisteredFor(eventName)]
+            : RegisteredFor(eventName);
+
+    private List<Delegate> RegisteredFor(string eventName)
+    {
+        var registered = new List<Delegate>();
+        foreach (var listener in ListenersFor(eventName))
+        {
+            registered.Add(listener.Registered);
+        }
+        return registered;
+    }
 
     private const string ErrorEvent = "error";
 

@@ -28,7 +28,7 @@ public sealed partial class SocketIOServer
         List<Task>? pending = null;
         foreach (var handler in any)
         {
-            if (Start(handler, args, activity) is { } task)
+            if (Start(new SocketContext.EventListener(args.Name, handler), args, activity) is { } task)
             {
                 (pending ??= []).Add(task);
             }
@@ -45,7 +45,7 @@ public sealed partial class SocketIOServer
         {
             foreach (var listener in args.Socket.ListenersFor(args.Name))
             {
-                if (Start(listener.Invoke, args, activity) is { } task)
+                if (Start(listener, args, activity) is { } task)
                 {
                     (pending ??= []).Add(task);
                 }
@@ -81,7 +81,7 @@ public sealed partial class SocketIOServer
         List<Task>? pending = null;
         foreach (var listener in args.Socket.ListenersFor(args.Name))
         {
-            if (Start(listener.Invoke, args, activity) is { } task)
+            if (Start(listener, args, activity) is { } task)
             {
                 (pending ??= []).Add(task);
             }
@@ -151,11 +151,11 @@ public sealed partial class SocketIOServer
     }
 
     /// <returns>The handler's task when it has not finished yet; null when it is done (or failed, logged).</returns>
-    private Task? Start(Func<SocketEvent, Task> handler, SocketEvent args, Activity? activity)
+    private Task? Start(SocketContext.EventListener listener, SocketEvent args, Activity? activity)
     {
         try
         {
-            var task = handler(args);
+            var task = listener.InvokeAsync(args);
             return task.IsCompletedSuccessfully ? null : task;
         }
         catch (Exception ex)

@@ -44,10 +44,10 @@ internal sealed class EngineTestServer : IAsyncDisposable
     /// such as <c>UseCors</c> is added to the app before it.</param>
     public static async Task<EngineTestServer> StartAsync(Action<EngineIOOptions>? configure = null,
         Action<WebApplicationBuilder>? services = null,
-        Action<WebApplication, EngineIOEndpointConventionBuilder>? endpoint = null)
+        Action<WebApplication, EngineIOEndpointConventionBuilder>? endpoint = null, bool connectionHandoff = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseConnectionHandoffIf(connectionHandoff)));
         builder.Logging.ClearProviders();
         builder.Services.AddEngineIO(o =>
         {

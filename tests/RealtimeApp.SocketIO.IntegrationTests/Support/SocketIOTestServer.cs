@@ -64,7 +64,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
     /// connect timeouts and rate-limit refills move only when the test advances it).</param>
     public static async Task<SocketIOTestServer> StartAsync(TimeSpan? connectTimeout = null,
         Action<SocketIOOptions>? configure = null, Action<EngineIOOptions>? configureEngine = null,
-        Action<ISocketIOBuilder>? socketIO = null, TimeProvider? time = null)
+        Action<ISocketIOBuilder>? socketIO = null, TimeProvider? time = null, bool connectionHandoff = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var connections = new ConcurrentDictionary<string, ConnectionContext>(StringComparer.Ordinal);
@@ -82,7 +82,7 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
             {
                 connections.TryRemove(connection.ConnectionId, out _);
             }
-        })));
+        }).UseConnectionHandoffIf(connectionHandoff)));
         builder.Logging.ClearProviders();
         // A client that never answers the close frame (SocketIOClient after a refused CONNECT keeps its
         // WebSocket open and stops reading) must not hold every test's disposal for the default 30 s.

@@ -16,7 +16,11 @@ internal sealed partial class WebSocketTransport
     private const int MessagesPerBatch = 64;
     private readonly SendBatch _batch = new();
     private int _batchedMessages;
+    private bool _batchEnded;
 
+    // Starts a receive; when it has to wait (or every MessagesPerBatch messages), what the batch holds goes
+    // out first, and the loop reopens the batch once the receive has completed (ReopenBatch). Awaited in the
+    // loop itself, not in a helper: an idle connection then keeps one async state machine waiting, not two.
     private ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer)
     {
         var pending = socket.ReceiveAsync(buffer, CancellationToken.None);
@@ -24,19 +28,17 @@ internal sealed partial class WebSocketTransport
         {
             return pending;
         }
-        return SendBatchWhileWaitingAsync(pending);
-    }
-
-    private async ValueTask<ValueWebSocketReceiveResult> SendBatchWhileWaitingAsync(ValueTask<ValueWebSocketReceiveResult> pending)
-    {
         _batch.End();
         _batchedMessages = 0;
-        try
+        _batchEnded = true;
+        return pending;
+    }
+
+    private void ReopenBatch()
+    {
+        if (_batchEnded)
         {
-            return await pending;
-        }
-        finally
-        {
+            _batchEnded = false;
             _batch.Open();
         }
     }
@@ -58,10 +60,12 @@ internal sealed partial class WebSocketTransport
                     // reads the next frame's header, so an empty message is already complete here.
                     ReturnBuffer(ref buffer);
                     result = await ReceiveAsync(Memory<byte>.Empty);
+                    ReopenBatch();
                     buffer = ArrayPool<byte>.Shared.Rent(1024);
                     if (result.MessageType != WebSocketMessageType.Close && !result.EndOfMessage)
                     {
                         result = await ReceiveAsync(buffer.AsMemory());
+                        ReopenBatch();
                     }
                 }
                 else
@@ -74,6 +78,7 @@ internal sealed partial class WebSocketTransport
                         buffer = bigger;
                     }
                     result = await ReceiveAsync(buffer.AsMemory(count));
+                    ReopenBatch();
                 }
                 if (result.MessageType == WebSocketMessageType.Close)
                 {

@@ -48,12 +48,13 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
         connection.Transport = handoff;
         await next(connection);
 
-        if (handoff._takeover is { } takeover)
+        if (handoff._takeover is not null)
         {
             connection.Transport = handoff._transport;
             try
             {
-                await takeover(handoff._transport);
+                // An exception here is Kestrel's to log, as one from the request would have been.
+                await handoff.StartTakeover();
             }
             finally
             {
@@ -62,6 +63,17 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
             }
         }
     }
+
+    // The takeover is started and forgotten: what it captured (the handshake's closures) is not kept for the
+    // connection's life, only the task it returned.
+    private Task StartTakeover()
+    {
+        var takeover = _takeover!;
+        _takeover = Started;
+        return takeover(_transport);
+    }
+
+    private static readonly Func<IDuplexPipe, Task> Started = static _ => Task.CompletedTask;
 
     /// <summary>
     /// The handoff of this request's connection, when it can take one: an HTTP/1.1 upgrade on a connection whose
