@@ -9,7 +9,8 @@ namespace RealtimeApp.LoadGen.Scenarios;
 /// <c>cluster-MODE-2x-bcast-N-dD</c> (issue 20): <c>bcast-N-dD</c> on a cluster of two nodes of the same server joined
 /// through one real <c>redis-server</c> with the adapter of MODE (<c>pubsub</c>, <c>sharded</c>, <c>streams</c>). The
 /// N clients alternate between the nodes (client 0, the sender, is on node 1); a broadcast is outstanding until the
-/// sender has its ack and every client on both nodes has it (<see cref="BroadcastRun"/>, as the single-node row).
+/// sender has its ack and every client on both nodes has it (<see cref="BroadcastRun"/>, measured by
+/// <see cref="BroadcastLoad"/> as the single-node row).
 /// Both nodes and Redis run on core 0, the generator on core 1; "server CPU" is the three processes together.
 /// </summary>
 /// <remarks>
@@ -21,9 +22,6 @@ namespace RealtimeApp.LoadGen.Scenarios;
 internal sealed class ClusterBroadcastScenario(string mode, int clients, int depth) : Scenario
 {
     public const int Nodes = 2;
-
-    // As bcast-N-dD: at most D frames of ~80 bytes (plus a ping) in flight to a receiver.
-    private const int ReceiverBufferSize = 4 * 1024;
 
     /// <summary>How long the nodes get to join each other (subscriptions, the stream reader) before the load.</summary>
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
@@ -91,47 +89,23 @@ internal sealed class ClusterBroadcastScenario(string mode, int clients, int dep
                 .ToArray();
             await WaitUntilJoinedAsync(targets);
 
-            var receivers = new BroadcastReceiver[clients];
-            var run = new BroadcastRun(clients, depth);
-            using var set = await Connector.ConnectAsync(index => targets[index % Nodes], clients,
-                Connector.DefaultInFlight, ReceiverBufferSize,
-                (_, index) => receivers[index] = new BroadcastReceiver(run, isSender: index == 0));
-            if (set.Failures > 0 || set.Connections[0] is not { } senderConnection)
-            {
-                throw new InvalidOperationException(set.FailureNote ?? "no sender connection");
-            }
-            var sender = new BroadcastSender(senderConnection, run);
-            run.Sender = sender;
-            sender.Start();
-
+            using var load = await BroadcastLoad.StartAsync(index => targets[index % Nodes], clients, depth);
             // The window's CPU is that of both nodes and Redis; each one's share goes to the JSON too.
             int[] pids = [.. nodes.Select(node => node.Pid), redis.Pid];
             var readings = new List<long[]>();
-            long broadcastsBefore = 0;
-            var (cpu, deliveries) = await MeasurementWindow.RunAsync(() =>
+            CpuWindow window = default;
+            var sample = await load.MeasureAsync(() =>
                 {
                     var ticks = pids.Select(ProcFs.CpuTicks).ToArray();
                     readings.Add(ticks);
                     return new CpuSnapshot(Stopwatch.GetTimestamp(), ticks.Sum(), Process.GetCurrentProcess().TotalProcessorTime);
                 },
                 context.Mode.Broadcast,
-                () => receivers.Sum(receiver => receiver.Deliveries),
-                () =>
+                (cpu, deliveries, histogram) =>
                 {
-                    run.Histogram = new();
-                    broadcastsBefore = sender.Settled;
+                    window = cpu;
+                    return Sample.FromWindow(kind, rep, cpu, deliveries, "deliveriesPerSec", histogram);
                 });
-            var histogram = run.Histogram;
-            var broadcasts = sender.Settled - broadcastsBefore;
-            run.Stopping = true;
-            var drainStart = Stopwatch.GetTimestamp();
-            while (sender.Outstanding > 0 && Stopwatch.GetElapsedTime(drainStart) < TimeSpan.FromSeconds(2))
-            {
-                await Task.Delay(20);
-            }
-
-            var sample = Sample.FromWindow(kind, rep, cpu, deliveries, "deliveriesPerSec", histogram);
-            sample.Metrics["broadcastsPerSec"] = broadcasts / cpu.Seconds;
             foreach (var node in nodes)
             {
                 var (rss, hwm) = node.Memory();
@@ -141,22 +115,10 @@ internal sealed class ClusterBroadcastScenario(string mode, int clients, int dep
             for (var i = 0; i < pids.Length; i++)
             {
                 var name = i < nodes.Count ? $"node{i + 1}CpuPercent" : "redisCpuPercent";
-                sample.Metrics[name] = 100.0 * (readings[^1][i] - readings[0][i]) / ProcFs.ClockTicksPerSecond / cpu.Seconds;
+                sample.Metrics[name] = 100.0 * (readings[^1][i] - readings[0][i]) / ProcFs.ClockTicksPerSecond / window.Seconds;
             }
             var (redisRss, _) = ProcFs.Memory(redis.Pid);
             sample.Metrics["redisRssKb"] = redisRss;
-            if (run.Losses.Note is { } losses)
-            {
-                sample.Notes.Add(losses);
-            }
-            if (broadcasts == 0)
-            {
-                sample.Notes.Add("stalled: no broadcast settled in the window (a lost delivery or ack?)");
-            }
-            if (sender.Outstanding > 0)
-            {
-                sample.Notes.Add($"{sender.Outstanding} broadcasts never settled");
-            }
             foreach (var node in nodes.Where(node => node.HasExited))
             {
                 sample.Notes.Add($"a node exited: {node.StderrTail()}");
@@ -179,8 +141,8 @@ internal sealed class ClusterBroadcastScenario(string mode, int clients, int dep
     private static async Task WaitUntilJoinedAsync(ClientTarget[] targets)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var sender = await WsConnection.ConnectAsync(targets[0], ReceiverBufferSize, timeout.Token);
-        using var receiver = await WsConnection.ConnectAsync(targets[1], ReceiverBufferSize, timeout.Token);
+        using var sender = await WsConnection.ConnectAsync(targets[0], BroadcastLoad.ReceiverBufferSize, timeout.Token);
+        using var receiver = await WsConnection.ConnectAsync(targets[1], BroadcastLoad.ReceiverBufferSize, timeout.Token);
         await SocketThread.Leave();
         var probe = new ProbeSink();
         sender.Start(IgnoringSink.Instance);

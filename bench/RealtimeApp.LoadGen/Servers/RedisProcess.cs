@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using RealtimeApp.Shared;
 
 namespace RealtimeApp.LoadGen.Servers;
 
@@ -36,7 +37,7 @@ internal sealed class RedisProcess : IDisposable
 
     public static async Task<RedisProcess> StartAsync()
     {
-        var port = FreePort();
+        var port = ChildProcesses.FreePort();
         var start = new ProcessStartInfo("taskset")
         {
             UseShellExecute = false,
@@ -99,53 +100,5 @@ internal sealed class RedisProcess : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            _process.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-        _process.Dispose();
-    }
-
-    /// <summary>
-    /// A free port below the kernel's ephemeral range (ip_local_port_range), so the generator's own outgoing
-    /// connections never take it between this check and Redis binding it.
-    /// </summary>
-    private static int FreePort()
-    {
-        var ephemeralLow = 32768;
-        try
-        {
-            ephemeralLow = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range")
-                .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-        }
-        var lowest = Math.Clamp(ephemeralLow - 12768, 1024, 20000);
-        for (var attempt = 0; attempt < 1000; attempt++)
-        {
-            var port = Random.Shared.Next(lowest, ephemeralLow);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: try another
-            }
-        }
-        throw new InvalidOperationException($"no free port in {lowest}-{ephemeralLow - 1}");
-    }
+    public void Dispose() => ChildProcesses.KillAndDispose(_process);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using RealtimeApp.LoadGen.Measure;
 using RealtimeApp.LoadGen.Wire;
+using RealtimeApp.Shared;
 
 namespace RealtimeApp.LoadGen.Servers;
 
@@ -155,22 +156,7 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            _process.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-        _process.Dispose();
-    }
+    public void Dispose() => ChildProcesses.KillAndDispose(_process);
 
     private void OnStderr(object sender, DataReceivedEventArgs e)
     {

@@ -60,7 +60,7 @@ internal abstract partial class ClusterAdapter
         _ackRequests[requestId] = (onClientCount, onAck);
         _ = ForgetAckRequestAfterAsync(requestId, timeout);
         var data = packet.Data;
-        Publish(Message(ClusterMessageType.Broadcast, ClusterData.Broadcast(Nsp, data, options, requestId, timeout), data.Attachments));
+        PublishBroadcastWithAcks(Message(ClusterMessageType.Broadcast, ClusterData.Broadcast(Nsp, data, options, requestId, timeout), data.Attachments));
     }
 
     private async Task ForgetAckRequestAfterAsync(string requestId, TimeSpan timeout)

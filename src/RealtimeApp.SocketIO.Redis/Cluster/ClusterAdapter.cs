@@ -44,6 +44,12 @@ internal abstract partial class ClusterAdapter : ISocketIOAdapter, IDisposable
     /// <summary>Sends <paramref name="message"/> to every other node, without waiting (failures are logged, not thrown).</summary>
     protected abstract void Publish(ClusterMessage message);
 
+    /// <summary>
+    /// Sends a broadcast that asks for acks (its data has a <c>requestId</c>) to every other node: as
+    /// <see cref="Publish"/> unless the adapter carries it apart (the streams adapter keeps it out of the stream).
+    /// </summary>
+    protected virtual void PublishBroadcastWithAcks(ClusterMessage message) => Publish(message);
+
     /// <summary>Sends an answer to the node <paramref name="requesterUid"/> only.</summary>
     protected abstract void PublishResponse(string requesterUid, ClusterMessage response);
 

@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace RealtimeApp.SocketIO.Redis.Sharded;
 
 // Dynamic subscription modes (Node's "create-room" / "delete-room" listeners): a room that gets its own channel is
@@ -13,9 +15,9 @@ internal sealed partial class ShardedRedisAdapter
     private readonly Dictionary<string, RoomSubscription> _roomChannels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _endingRoomChannels = new(StringComparer.Ordinal);
 
-    private sealed class RoomSubscription(ShardedSubscription subscription)
+    private sealed class RoomSubscription(RedisSubscription subscription)
     {
-        public ShardedSubscription Subscription { get; } = subscription;
+        public RedisSubscription Subscription { get; } = subscription;
 
         public int Members { get; set; }
     }
@@ -69,7 +71,7 @@ internal sealed partial class ShardedRedisAdapter
                 else if (SubscribesToRoomChannel(room))
                 {
                     _endingRoomChannels.Remove(room, out var ending);
-                    var subscription = new ShardedSubscription(_subscriber, RoomChannelName(room), OnRawMessage, Logger, Nsp, ending);
+                    var subscription = new RedisSubscription(_subscriber, RedisChannel.Sharded(RoomChannelName(room)), OnRawMessage, Logger, Nsp, ending);
                     // Usually 1 (a new room); more when an existing room only now qualifies (a socket-id room
                     // whose socket left, in dynamic mode).
                     var members = Local.Sockets(new() { Rooms = new HashSet<string>(StringComparer.Ordinal) { room } }).Count;

@@ -20,7 +20,7 @@ internal sealed partial class ShardedRedisAdapter : ClusterAdapter
     private readonly ISubscriber _subscriber;
     private readonly string _channel;
     private readonly string _responseChannel;
-    private readonly ShardedSubscription[] _subscriptions;
+    private readonly RedisSubscription[] _subscriptions;
 
     public ShardedRedisAdapter(AdapterContext context, IConnectionMultiplexer redis, RedisAdapterOptions options, ILogger logger)
         : base(context, options, logger)
@@ -32,8 +32,8 @@ internal sealed partial class ShardedRedisAdapter : ClusterAdapter
         _subscriptionMode = options.SubscriptionMode;
         _subscriptions =
         [
-            new ShardedSubscription(_subscriber, _channel, OnRawMessage, logger, Nsp),
-            new ShardedSubscription(_subscriber, _responseChannel, OnRawMessage, logger, Nsp),
+            new RedisSubscription(_subscriber, RedisChannel.Sharded(_channel), OnRawMessage, logger, Nsp),
+            new RedisSubscription(_subscriber, RedisChannel.Sharded(_responseChannel), OnRawMessage, logger, Nsp),
         ];
         Subscribed = Task.WhenAll(_subscriptions.Select(s => s.Subscribed));
     }

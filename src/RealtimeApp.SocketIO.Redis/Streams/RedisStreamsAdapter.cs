@@ -106,13 +106,12 @@ internal sealed partial class RedisStreamsAdapter : ClusterAdapter, ISocketIOAda
     }
 
     /// <summary>
-    /// Node's <c>isEphemeral</c>: requests that wait for answers go over pub/sub (msgpack); the rest is kept in the stream.
+    /// Node's <c>isEphemeral</c>: requests that wait for answers go over pub/sub (msgpack); the rest is kept in the
+    /// stream. (The broadcasts with acks, the other ephemeral kind, come through <see cref="PublishBroadcastWithAcks"/>.)
     /// </summary>
     protected override void Publish(ClusterMessage message)
     {
-        var ephemeral = message.Type is ClusterMessageType.ServerSideEmit or ClusterMessageType.FetchSockets
-            || (message.Type == ClusterMessageType.Broadcast && IsBroadcastWithAck(message));
-        if (ephemeral)
+        if (message.Type is ClusterMessageType.ServerSideEmit or ClusterMessageType.FetchSockets)
         {
             PublishNow(_publicChannel, message);
         }
@@ -121,6 +120,9 @@ internal sealed partial class RedisStreamsAdapter : ClusterAdapter, ISocketIOAda
             _ = TryAddAsync(message);
         }
     }
+
+    /// <summary>A broadcast with acks waits for answers too: over pub/sub, never kept in the stream.</summary>
+    protected override void PublishBroadcastWithAcks(ClusterMessage message) => PublishNow(_publicChannel, message);
 
     protected override void PublishResponse(string requesterUid, ClusterMessage response) =>
         PublishNow(RedisChannel.Literal($"{Options.Key}#{Nsp}#{requesterUid}#"), response);
@@ -135,12 +137,6 @@ internal sealed partial class RedisStreamsAdapter : ClusterAdapter, ISocketIOAda
         {
             ClusterAdapterLog.NotPublished(Logger, Nsp, ex.FailureType.ToString());
         }
-    }
-
-    private static bool IsBroadcastWithAck(ClusterMessage message)
-    {
-        using var data = message.ParseData();
-        return data.RootElement.TryGetProperty("requestId", out _);
     }
 
     private void OnPubSubMessage(ChannelMessage message)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Redis;
@@ -26,30 +25,10 @@ public sealed class MixedRedisClusterTests
         Assert.Equal("430[]", await client.ReceiveTextAsync());
         var nodeClientId = (await node.SendAsync(new { op = "clientId" })).GetProperty("clientId").GetString()!;
 
-        // Node → C#: to a room, with binary; and from the emitter process.
-        await node.SendAsync(new { op = "emit", rooms = new[] { "r1" }, @event = "from-node",
-            args = JsonSerializer.Deserialize<JsonElement>("""[1,{"$bin":[1,2]}]""") });
-        Assert.Equal("""451-["from-node",1,{"_placeholder":true,"num":0}]""", await client.ReceiveTextAsync());
-        Assert.Equal([1, 2], (await client.ReceiveAsync()).Data);
+        // Broadcasts both ways; and from the emitter process.
+        await MixedClusterChecks.BroadcastsBothWaysAsync(csharp, node, client);
         await node.SendAsync(new { op = "emitterEmit", rooms = new[] { "r1" }, @event = "from-emitter", args = new[] { "e" } });
         Assert.Equal("""42["from-emitter","e"]""", await client.ReceiveTextAsync());
-
-        // C# → Node: to everyone with binary, then to a room the Node client joined.
-        await node.SendAsync(new { op = "clientJoin", room = "r2" });
-        csharp.Io.Emit("from-csharp", "x", new byte[] { 9, 8 });
-        csharp.Io.To("r2").Emit("room-cs", 5);
-        csharp.Io.To("r1").Emit("not-for-node", 0);
-        var received = new List<string>();
-        await SocketIOTestServer.WaitUntilAsync(() =>
-        {
-            received.AddRange(node.SendAsync(new { op = "received" }).Result.GetProperty("received").EnumerateArray().Select(e => e.GetRawText()));
-            return received.Count >= 2;
-        }, "the Node client to receive the C# broadcasts");
-        Assert.Equal(["""{"event":"from-csharp","args":["x",{"$bin":[9,8]}]}""", """{"event":"room-cs","args":[5]}"""], received);
-        // The C# client got the first and third of those (its own node's broadcasts, delivered locally).
-        Assert.Equal("""451-["from-csharp","x",{"_placeholder":true,"num":0}]""", await client.ReceiveTextAsync());
-        Assert.Equal([9, 8], (await client.ReceiveAsync()).Data);
-        Assert.Equal("""42["not-for-node",0]""", await client.ReceiveTextAsync());
 
         // Node's fetchSockets sees the C# socket with its rooms; allRooms includes the C# node's rooms.
         var fetched = (await node.SendAsync(new { op = "fetch" })).GetProperty("sockets").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!);

@@ -55,9 +55,14 @@ public sealed class ShardedRedisClusterTests
         }
     }
 
-    /// <summary>A Redis Cluster of three masters and two C# nodes on it, both subscribed; disposed in reverse order.</summary>
+    /// <summary>
+    /// A Redis Cluster of three masters and two C# nodes on it, both subscribed, and the clients of
+    /// <see cref="ConnectClientsAsync"/>; disposed in reverse order.
+    /// </summary>
     private sealed class TwoNodes : IAsyncDisposable
     {
+        private readonly List<SocketIORawClient> _clients = [];
+
         public required RedisClusterProcess Cluster { get; init; }
         public required SocketIOTestServer A { get; init; }
         public required SocketIOTestServer B { get; init; }
@@ -71,8 +76,28 @@ public sealed class ShardedRedisClusterTests
             return new TwoNodes { Cluster = cluster, A = a, B = b };
         }
 
+        /// <summary>A raw client on "/" of each node (closed with the nodes, before them).</summary>
+        public async Task<(SocketIORawClient OnA, string IdA, SocketIORawClient OnB, string IdB)> ConnectClientsAsync()
+        {
+            var (onA, idA) = await ConnectAsync(A);
+            var (onB, idB) = await ConnectAsync(B);
+            return (onA, idA, onB, idB);
+        }
+
+        private async Task<(SocketIORawClient Client, string Id)> ConnectAsync(SocketIOTestServer node)
+        {
+            var client = await SocketIORawClient.OpenAsync(node);
+            _clients.Add(client);
+            var (_, id) = await client.ConnectNamespaceAsync();
+            return (client, id);
+        }
+
         public async ValueTask DisposeAsync()
         {
+            for (var i = _clients.Count - 1; i >= 0; i--)
+            {
+                await _clients[i].DisposeAsync();
+            }
             await B.DisposeAsync();
             await A.DisposeAsync();
             await Cluster.DisposeAsync();
@@ -84,10 +109,7 @@ public sealed class ShardedRedisClusterTests
     {
         await using var nodes = await TwoNodes.StartAsync();
         var (a, b) = (nodes.A, nodes.B);
-        await using var onA = await SocketIORawClient.OpenAsync(a);
-        var (_, idA) = await onA.ConnectNamespaceAsync();
-        await using var onB = await SocketIORawClient.OpenAsync(b);
-        var (_, idB) = await onB.ConnectNamespaceAsync();
+        var (onA, idA, onB, idB) = await nodes.ConnectClientsAsync();
         a.Socket(idA).Join("room-a");
         b.Socket(idB).Join("room-b");
         // Dynamic mode: each node subscribes to the channel of the public room it has members of, not of socket ids.
@@ -166,10 +188,7 @@ public sealed class ShardedRedisClusterTests
     {
         await using var nodes = await TwoNodes.StartAsync();
         var (a, b) = (nodes.A, nodes.B);
-        await using var onA = await SocketIORawClient.OpenAsync(a);
-        var (_, idA) = await onA.ConnectNamespaceAsync();
-        await using var onB = await SocketIORawClient.OpenAsync(b);
-        var (_, idB) = await onB.ConnectNamespaceAsync();
+        var (onA, idA, onB, idB) = await nodes.ConnectClientsAsync();
         b.Socket(idB).Data["name"] = "on-b";
         b.Socket(idB).Join("room-b");
 
@@ -226,10 +245,7 @@ public sealed class ShardedRedisClusterTests
     {
         await using var nodes = await TwoNodes.StartAsync();
         var (cluster, a, b) = (nodes.Cluster, nodes.A, nodes.B);
-        await using var onA = await SocketIORawClient.OpenAsync(a);
-        var (_, idA) = await onA.ConnectNamespaceAsync();
-        await using var onB = await SocketIORawClient.OpenAsync(b);
-        var (_, idB) = await onB.ConnectNamespaceAsync();
+        var (onA, idA, onB, idB) = await nodes.ConnectClientsAsync();
         b.Socket(idB).Join("room-b");
         await WaitForRoomSubscribersAsync(a, "room-b", 1);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using RealtimeApp.Shared;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Support;
 
@@ -41,7 +42,7 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
         var ports = new HashSet<int>();
         while (ports.Count < 6)
         {
-            ports.Add(RedisServerProcess.FreePort());
+            ports.Add(ChildProcesses.FreePort());
         }
         var free = ports.ToArray();
         var cluster = new RedisClusterProcess([.. Enumerable.Range(0, 3).Select(i =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using RealtimeApp.Shared;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.Support;
 
@@ -38,7 +37,7 @@ internal sealed class RedisServerProcess : IAsyncDisposable
     /// </param>
     public static async Task<RedisServerProcess> StartAsync(bool persistent = false)
     {
-        var server = new RedisServerProcess(FreePort(), persistent);
+        var server = new RedisServerProcess(ChildProcesses.FreePort(), persistent);
         await server.StartAgainAsync();
         return server;
     }
@@ -80,40 +79,6 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         }
         _process?.Dispose();
         _process = null;
-    }
-
-    /// <summary>
-    /// A free port below the kernel's ephemeral range (ip_local_port_range): outgoing connections' automatic
-    /// binds never land there, so it stays free between this check and redis binding it, and while redis is
-    /// down between <see cref="StopAsync"/> and <see cref="StartAgainAsync"/>. Shared with RedisClusterProcess.
-    /// </summary>
-    internal static int FreePort()
-    {
-        var ephemeralLow = 32768;
-        try
-        {
-            ephemeralLow = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range")
-                .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
-        {
-        }
-        var lowest = Math.Clamp(ephemeralLow - 12768, 1024, 20000);
-        for (var attempt = 0; attempt < 1000; attempt++)
-        {
-            var port = Random.Shared.Next(lowest, ephemeralLow);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: try another
-            }
-        }
-        throw new InvalidOperationException($"no free port in {lowest}-{ephemeralLow - 1}");
     }
 
     public async ValueTask DisposeAsync()

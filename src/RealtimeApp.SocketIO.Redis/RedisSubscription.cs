@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace RealtimeApp.SocketIO.Redis.Sharded;
+namespace RealtimeApp.SocketIO.Redis;
 
 /// <summary>
-/// One sharded channel subscription (<c>SSUBSCRIBE</c>) of one adapter, made as soon as Redis allows and ended by
-/// <see cref="Unsubscribe"/> whenever that comes, even before the subscription was made. Once made,
-/// StackExchange.Redis restores it by itself after a reconnect (on a Redis Cluster, on the node that owns the
-/// channel's slot); its <see cref="ChannelMessageQueue"/> hands messages to the handler one at a time, in order.
+/// One channel subscription of one adapter (a literal, pattern or sharded channel: <c>SUBSCRIBE</c>,
+/// <c>PSUBSCRIBE</c>, <c>SSUBSCRIBE</c>), made as soon as Redis allows — an adapter may start before Redis is
+/// reachable, and publishes and subscribes fail fast rather than queue — and ended by <see cref="Unsubscribe"/>
+/// whenever that comes, even before the subscription was made. Once made, StackExchange.Redis restores it by itself
+/// after a reconnect (on a Redis Cluster, on the node that owns a sharded channel's slot); its
+/// <see cref="ChannelMessageQueue"/> hands messages to the handler one at a time, in order (a burst in one delivery
+/// batch: <see cref="ChannelMessages"/>).
 /// </summary>
-internal sealed class ShardedSubscription
+internal sealed class RedisSubscription
 {
     private readonly ISubscriber _subscriber;
     private readonly Action<ChannelMessage> _handler;
@@ -21,11 +24,11 @@ internal sealed class ShardedSubscription
 
     // after: the end of an earlier subscription to the same channel still being made (a room deleted and created
     // again while Redis was away): this one starts after it, so the two never overlap.
-    public ShardedSubscription(ISubscriber subscriber, string channel, Action<ChannelMessage> handler, ILogger logger, string nsp,
+    public RedisSubscription(ISubscriber subscriber, RedisChannel channel, Action<ChannelMessage> handler, ILogger logger, string nsp,
         Task? after = null)
     {
         _subscriber = subscriber;
-        Channel = RedisChannel.Sharded(channel);
+        Channel = channel;
         _handler = handler;
         _logger = logger;
         _nsp = nsp;
@@ -84,7 +87,8 @@ internal sealed class ShardedSubscription
                     RedisAdapterLog.SubscribeFailed(_logger, _nsp, ex);
                 }
             }
-            // Try again once the server of the channel is reachable (checked without a command: many rooms may wait).
+            // Try again (100 ms, doubling up to 2 s) once the server of the channel is reachable (checked without a
+            // command: many rooms may wait).
             do
             {
                 await Task.Delay(delay, CancellationToken.None);
@@ -105,7 +109,7 @@ internal sealed class ShardedSubscription
         }
     }
 
-    /// <summary>Ends the subscription (<c>SUNSUBSCRIBE</c> once it is the channel's last queue), now or as soon as it is made.</summary>
+    /// <summary>Ends the subscription (<c>UNSUBSCRIBE</c> or its kind's once it is the channel's last queue), now or as soon as it is made.</summary>
     public void Unsubscribe()
     {
         ChannelMessageQueue? queue;
