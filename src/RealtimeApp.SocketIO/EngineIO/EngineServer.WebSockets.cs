@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
@@ -48,7 +48,7 @@ public sealed partial class EngineServer
             // request outlives the socket ("open websocket" a child of the request, later activities linked to
             // it). Not traced: nothing of the request is kept.
             var requestContext = SocketIOTracing.IsEnabled && Activity.Current is not null ? ExecutionContext.Capture() : null;
-            handoff.Detach(transport => RunHandedOffAsync(transport, requestContext, run));
+            handoff.Detach(connection => RunHandedOffAsync(connection, requestContext, run));
             return;
         }
 
@@ -65,10 +65,10 @@ public sealed partial class EngineServer
         await run(socket, BatchingUpgradeFeature.StreamOf(context));
     }
 
-    private static Task RunHandedOffAsync(IDuplexPipe transport, ExecutionContext? requestContext,
+    private static Task RunHandedOffAsync(ConnectionContext connection, ExecutionContext? requestContext,
         Func<WebSocket, BatchingWriteStream?, Task> run)
     {
-        var batching = new BatchingWriteStream(new UpgradedConnectionStream(transport));
+        var batching = new BatchingWriteStream(new UpgradedConnectionStream(connection));
         // No WebSocket-level keep-alive: Engine.IO's ping/pong already finds a dead peer (Node's ws sends none
         // either), and the keep-alive would be one more timer per connection.
         var socket = WebSocket.CreateFromStream(batching, new WebSocketCreationOptions

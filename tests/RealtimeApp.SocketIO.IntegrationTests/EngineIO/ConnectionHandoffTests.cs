@@ -1,10 +1,15 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RealtimeApp.SocketIO.IntegrationTests.Support;
 
 namespace RealtimeApp.SocketIO.IntegrationTests.EngineIO;
@@ -54,12 +59,7 @@ public sealed class ConnectionHandoffTests
     {
         await using var server = await EngineTestServer.StartAsync();
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
-        var stream = tcp.GetStream();
-        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"GET /engine.io/?{Handshake} HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\nUpgrade: websocket\r\n"
-            + $"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        var stream = await SendUpgradeRequestAsync(tcp, server);
         // The first message leaves before the 101 has come back: it reaches the server while Kestrel's HTTP layer
         // still owns the connection, and must be waiting for the WebSocket when the handoff happens.
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false });
@@ -70,6 +70,36 @@ public sealed class ConnectionHandoffTests
         Assert.Contains("Upgrade: websocket", head, StringComparison.OrdinalIgnoreCase);
         Assert.StartsWith("0{", await ReceiveTextAsync(socket));
         Assert.Equal("4early", await ReceiveTextAsync(socket));
+    }
+
+    [Fact]
+    public async Task A_client_that_never_answers_the_close_frame_loses_the_connection()
+    {
+        // The server closes the session; this client reads nothing, so it never answers the close frame. After
+        // the close handshake's timeout the WebSocket is aborted, and an aborted handed-off WebSocket must drop
+        // the TCP connection (on the middleware path Kestrel's upgrade stream does it), not keep it open until
+        // the server stops.
+        await using var server = await EngineTestServer.StartAsync(configure: o => o.PingInterval = TimeSpan.FromSeconds(30));
+        using var tcp = new TcpClient();
+        var stream = await SendUpgradeRequestAsync(tcp, server);
+        Assert.StartsWith("HTTP/1.1 101", await ReadResponseHeadAsync(stream));
+        await RawEngineClient.WaitUntilAsync(() => server.Handler.Open.Count == 1, RawEngineClient.Timeout, "the session");
+
+        server.Handler.Open.Values.Single().Close();
+
+        // Everything the server sent (open packet, close packet, close frame), then the end of the stream: an
+        // abort, so a reset rather than a FIN is what usually comes.
+        using var timeout = new CancellationTokenSource(RawEngineClient.Timeout);
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+        }
     }
 
     [Fact]
@@ -91,6 +121,63 @@ public sealed class ConnectionHandoffTests
         Assert.Equal(1, server.Server.SessionCount);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Over_TLS_the_handoff_works_inside_TLS_and_stands_aside_outside_it(bool handoffInsideTls)
+    {
+        using var certificate = SelfSignedCertificate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (handoffInsideTls)
+            {
+                listen.UseHttps(certificate).UseSocketIOConnectionHandoff(); // sees the decrypted bytes
+            }
+            else
+            {
+                listen.UseSocketIOConnectionHandoff().UseHttps(certificate); // TLS comes between: it must stand aside
+            }
+        }));
+        builder.Logging.ClearProviders();
+        builder.Services.AddEngineIO(o => o.PingInterval = TimeSpan.FromSeconds(30));
+        await using var app = builder.Build();
+        var upgradeRequest = new StrongBox<WeakReference<HttpContext>?>();
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Headers.Upgrade == "websocket")
+            {
+                upgradeRequest.Value = new(context);
+            }
+            await next(context);
+        });
+        app.MapEngineIO("/engine.io", new RecordingEchoHandler());
+        await app.StartAsync();
+        var address = new Uri(app.Urls.Single());
+
+        using var socket = new ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        using (var timeout = new CancellationTokenSource(RawEngineClient.Timeout))
+        {
+            await socket.ConnectAsync(new Uri($"wss://{address.Authority}/engine.io/?{Handshake}"), timeout.Token);
+        }
+        Assert.StartsWith("0{", await ReceiveTextAsync(socket));
+
+        Assert.Equal(handoffInsideTls, await CollectedAsync(upgradeRequest.Value!));
+        await socket.SendAsync(Encoding.UTF8.GetBytes("4over TLS"), WebSocketMessageType.Text, true, default);
+        Assert.Equal("4over TLS", await ReceiveTextAsync(socket));
+        await app.StopAsync();
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Through PKCS#12 so the private key is one SslStream can use on every platform.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
+    }
+
     private static async Task<bool> CollectedAsync(WeakReference<HttpContext> reference)
     {
         // The request ends a moment after the 101 is out; give the HTTP layer time to wind down.
@@ -106,6 +193,17 @@ public sealed class ConnectionHandoffTests
             await Task.Delay(100);
         }
         return false;
+    }
+
+    private static async Task<NetworkStream> SendUpgradeRequestAsync(TcpClient tcp, EngineTestServer server)
+    {
+        await tcp.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"GET /engine.io/?{Handshake} HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\nUpgrade: websocket\r\n"
+            + $"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        return stream;
     }
 
     private static async Task<string> ReadResponseHeadAsync(NetworkStream stream)

@@ -24,7 +24,7 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
     private readonly HandoffPipeWriter _output;
     private (Action<object> Action, object State)[]? _heartbeatHandlers;
     private int _heartbeatRegistered;
-    private Func<IDuplexPipe, Task>? _takeover;
+    private Func<ConnectionContext, Task>? _takeover;
 
     private ConnectionHandoff(ConnectionContext connection)
     {
@@ -70,10 +70,10 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
     {
         var takeover = _takeover!;
         _takeover = Started;
-        return takeover(_transport);
+        return takeover(_connection);
     }
 
-    private static readonly Func<IDuplexPipe, Task> Started = static _ => Task.CompletedTask;
+    private static readonly Func<ConnectionContext, Task> Started = static _ => Task.CompletedTask;
 
     /// <summary>
     /// The handoff of this request's connection, when it can take one: an HTTP/1.1 upgrade on a connection whose
@@ -90,11 +90,11 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
 
     /// <summary>
     /// Called by the request after its 101 is out: once the HTTP layer has finished with the connection,
-    /// <paramref name="takeover"/> runs on the connection's own pipes. From here on the HTTP layer's completes and
+    /// <paramref name="takeover"/> runs on the connection, its own pipes back in <c>Transport</c>. From here on the HTTP layer's completes and
     /// cancellations stop at the handoff, and its heartbeat callbacks are dropped (they are what would keep the
     /// HTTP connection reachable).
     /// </summary>
-    public void Detach(Func<IDuplexPipe, Task> takeover)
+    public void Detach(Func<ConnectionContext, Task> takeover)
     {
         _takeover = takeover;
         _input.Detach();

@@ -1,15 +1,18 @@
 using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
 
 namespace RealtimeApp.SocketIO.EngineIO.Transports.Handoff;
 
 /// <summary>
 /// The connection's own pipes as the one duplex stream <see cref="System.Net.WebSockets.WebSocket.CreateFromStream(Stream, System.Net.WebSockets.WebSocketCreationOptions)"/>
 /// wants: reads through the runtime's <c>PipeReader.AsStream</c> (zero-byte reads wait for data and hold no
-/// buffer), writes straight into the transport's writer.
+/// buffer), writes straight into the transport's writer. Disposing it (what <c>WebSocket.Abort</c> does) drops
+/// the connection, as disposing Kestrel's upgrade stream does: the pending read ends and so does the socket.
 /// </summary>
-internal sealed class UpgradedConnectionStream(IDuplexPipe transport) : Stream
+internal sealed class UpgradedConnectionStream(ConnectionContext connection) : Stream
 {
-    private readonly Stream _input = transport.Input.AsStream(leaveOpen: true);
+    private readonly IDuplexPipe transport = connection.Transport;
+    private readonly Stream _input = connection.Transport.Input.AsStream(leaveOpen: true);
 
     public override bool CanRead => true;
     public override bool CanWrite => true;
@@ -43,6 +46,15 @@ internal sealed class UpgradedConnectionStream(IDuplexPipe transport) : Stream
 
     public override void Flush()
     {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            connection.Abort(new ConnectionAbortedException("The WebSocket was aborted."));
+        }
+        base.Dispose(disposing);
     }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
