@@ -68,7 +68,8 @@ public sealed partial class EngineServer
     private static Task RunHandedOffAsync(ConnectionContext connection, ExecutionContext? requestContext,
         Func<WebSocket, BatchingWriteStream?, Task> run)
     {
-        var batching = new BatchingWriteStream(new UpgradedConnectionStream(connection));
+        var stream = new UpgradedConnectionStream(connection);
+        var batching = new BatchingWriteStream(stream);
         // No WebSocket-level keep-alive: Engine.IO's ping/pong already finds a dead peer (Node's ws sends none
         // either), and the keep-alive would be one more timer per connection.
         var socket = WebSocket.CreateFromStream(batching, new WebSocketCreationOptions
@@ -76,6 +77,7 @@ public sealed partial class EngineServer
             IsServer = true,
             KeepAliveInterval = TimeSpan.Zero,
         });
+        stream.Socket = socket;
         if (requestContext is null)
         {
             return run(socket, batching);

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
 
 namespace RealtimeApp.SocketIO.EngineIO.Transports.Handoff;
@@ -6,13 +7,18 @@ namespace RealtimeApp.SocketIO.EngineIO.Transports.Handoff;
 /// <summary>
 /// The connection's own pipes as the one duplex stream <see cref="System.Net.WebSockets.WebSocket.CreateFromStream(Stream, System.Net.WebSockets.WebSocketCreationOptions)"/>
 /// wants: reads through the runtime's <c>PipeReader.AsStream</c> (zero-byte reads wait for data and hold no
-/// buffer), writes straight into the transport's writer. Disposing it (what <c>WebSocket.Abort</c> does) drops
-/// the connection, as disposing Kestrel's upgrade stream does: the pending read ends and so does the socket.
+/// buffer), writes straight into the transport's writer. The WebSocket disposes it when it is done: after a
+/// completed close handshake that only ends the pending read (the connection then closes gracefully, the close
+/// frame delivered); after <c>Abort</c> (a peer that stopped reading or never answered the close) it drops the
+/// connection, which also frees a write stuck on a full send buffer.
 /// </summary>
 internal sealed class UpgradedConnectionStream(ConnectionContext connection) : Stream
 {
     private readonly IDuplexPipe transport = connection.Transport;
     private readonly Stream _input = connection.Transport.Input.AsStream(leaveOpen: true);
+
+    /// <summary>The WebSocket on top, set right after it is created (its state tells a close from an abort).</summary>
+    public WebSocket? Socket { get; set; }
 
     public override bool CanRead => true;
     public override bool CanWrite => true;
@@ -52,7 +58,14 @@ internal sealed class UpgradedConnectionStream(ConnectionContext connection) : S
     {
         if (disposing)
         {
-            connection.Abort(new ConnectionAbortedException("The WebSocket was aborted."));
+            if (Socket?.State == WebSocketState.Closed)
+            {
+                transport.Input.CancelPendingRead();
+            }
+            else
+            {
+                connection.Abort(new ConnectionAbortedException("The WebSocket was aborted."));
+            }
         }
         base.Dispose(disposing);
     }
