@@ -31,16 +31,7 @@ public sealed class ConnectionHandoffTests
     {
         var upgradeRequest = new StrongBox<WeakReference<HttpContext>?>();
         await using var server = await EngineTestServer.StartAsync(configure: o => o.PingInterval = TimeSpan.FromSeconds(30),
-            connectionHandoff: handoff, endpoint: (app, _) =>
-            app.Use(async (context, next) =>
-            {
-                // The WebSocket middleware comes later (in the endpoint's own pipeline): the header tells here.
-                if (context.Request.Headers.Upgrade == "websocket")
-                {
-                    upgradeRequest.Value = new(context);
-                }
-                await next(context);
-            }));
+            connectionHandoff: handoff, endpoint: (app, _) => RememberUpgradeRequest(app, upgradeRequest));
         using var client = new RawEngineClient(server.BaseAddress);
         await using var ws = await client.ConnectWebSocketAsync(Handshake);
         await ws.ReceiveTextAsync();
@@ -143,14 +134,7 @@ public sealed class ConnectionHandoffTests
         builder.Services.AddEngineIO(o => o.PingInterval = TimeSpan.FromSeconds(30));
         await using var app = builder.Build();
         var upgradeRequest = new StrongBox<WeakReference<HttpContext>?>();
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.Headers.Upgrade == "websocket")
-            {
-                upgradeRequest.Value = new(context);
-            }
-            await next(context);
-        });
+        RememberUpgradeRequest(app, upgradeRequest);
         app.MapEngineIO("/engine.io", new RecordingEchoHandler());
         await app.StartAsync();
         var address = new Uri(app.Urls.Single());
@@ -168,6 +152,18 @@ public sealed class ConnectionHandoffTests
         Assert.Equal("4over TLS", await ReceiveTextAsync(socket));
         await app.StopAsync();
     }
+
+    // A weak reference to the WebSocket upgrade request. The WebSocket middleware comes later (in the endpoint's own
+    // pipeline), so the Upgrade header tells which request it is.
+    private static void RememberUpgradeRequest(IApplicationBuilder app, StrongBox<WeakReference<HttpContext>?> upgradeRequest) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Headers.Upgrade == "websocket")
+            {
+                upgradeRequest.Value = new(context);
+            }
+            await next(context);
+        });
 
     private static X509Certificate2 SelfSignedCertificate()
     {
