@@ -43,7 +43,8 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
     public static async Task RunAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var handoff = new ConnectionHandoff(connection);
-        connection.Features.Set(handoff);
+        // One feature entry serves both: the HTTP layer registers its heartbeat with it, and the engine finds the
+        // handoff through it (a second entry would be one more slot per connection).
         connection.Features.Set<IConnectionHeartbeatFeature>(handoff);
         connection.Transport = handoff;
         await next(connection);
@@ -81,7 +82,7 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
     /// endpoint, would have put its own pipes in between: those connections stay on the usual path).
     /// </summary>
     public static ConnectionHandoff? Of(HttpContext context) =>
-        context.Features.Get<ConnectionHandoff>() is { } handoff
+        context.Features.Get<IConnectionHeartbeatFeature>() is ConnectionHandoff handoff
         && ReferenceEquals(handoff._connection.Transport, handoff)
         && handoff._takeover is null
         && HttpProtocol.IsHttp11(context.Request.Protocol)
