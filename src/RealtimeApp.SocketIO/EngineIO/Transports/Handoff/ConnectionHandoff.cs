@@ -91,9 +91,9 @@ internal sealed class ConnectionHandoff : IDuplexPipe, IConnectionHeartbeatFeatu
 
     /// <summary>
     /// Called by the request after its 101 is out: once the HTTP layer has finished with the connection,
-    /// <paramref name="takeover"/> runs on the connection, its own pipes back in <c>Transport</c>. From here on the HTTP layer's completes and
-    /// cancellations stop at the handoff, and its heartbeat callbacks are dropped (they are what would keep the
-    /// HTTP connection reachable).
+    /// <paramref name="takeover"/> runs on the connection, its own pipes back in <c>Transport</c>. From here on
+    /// the HTTP layer's completes and cancellations stop at the handoff, and its heartbeat callbacks are dropped
+    /// (they are what would keep the HTTP connection reachable).
     /// </summary>
     public void Detach(Func<ConnectionContext, Task> takeover)
     {
