@@ -24,6 +24,9 @@ public sealed partial class EngineServer
         Logger = logger;
         Time = time;
         _handshakeLimiter = CreateHandshakeLimiter(options.HandshakeRateLimit);
+        PingIntervals = new DeadlineQueue(time, options.PingInterval);
+        PingTimeouts = new DeadlineQueue(time, options.PingTimeout);
+        ClientPingDeadlines = new DeadlineQueue(time, options.PingInterval + options.PingTimeout);
     }
 
     /// <summary>The endpoint's options (a copy: later changes to the registered options do not apply).</summary>
@@ -38,6 +41,14 @@ public sealed partial class EngineServer
     internal ILogger Logger { get; }
 
     internal TimeProvider Time { get; }
+
+    // Every session's heartbeat waits, one timer per length (see DeadlineQueue). Options are a copy fixed at
+    // construction, so the lengths are too.
+    internal DeadlineQueue PingIntervals { get; }
+
+    internal DeadlineQueue PingTimeouts { get; }
+
+    internal DeadlineQueue ClientPingDeadlines { get; }
 
     /// <summary>
     /// Closes every session from the server, e.g. at shutdown: queued packets are still delivered to every
