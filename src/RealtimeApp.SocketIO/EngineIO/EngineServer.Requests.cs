@@ -92,7 +92,7 @@ public sealed partial class EngineServer
         if (transport == EngineTransports.Polling)
         {
             SetCookie(context, sid);
-            var upgrades = Options.AllowUpgrades && Options.Allows(EngineTransports.WebSocket) ? ["websocket"] : Array.Empty<string>();
+            var upgrades = Options.AllowUpgrades && Options.Allows(EngineTransports.WebSocket) ? WebSocketUpgrade : [];
             var session = Open(sid, protocol, s => new PollingTransport(s), handshake, upgrades);
 
             // The handshake GET is the session's first poll: it returns the open packet at once,
@@ -109,6 +109,8 @@ public sealed partial class EngineServer
             return webSocket!.RunAsync();
         });
     }
+
+    private static readonly string[] WebSocketUpgrade = ["websocket"];
 
     private async Task UpgradeAsync(HttpContext context, EngineSession session)
     {

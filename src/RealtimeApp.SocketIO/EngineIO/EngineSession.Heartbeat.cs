@@ -4,23 +4,36 @@ namespace RealtimeApp.SocketIO.EngineIO;
 
 // Heartbeat (engine.io-protocol v4 "Heartbeat"): the server pings every PingInterval and expects a pong
 // within PingTimeout. Only a pong resets it; other traffic does not (the client does the same with
-// pings). One timer per session, re-armed with Change(), on the injected TimeProvider.
+// pings). Each wait is a node in one of the server's DeadlineQueues (one timer per length for every
+// session, on the injected TimeProvider), not a timer of the session's own.
 // Engine.IO v3 runs it the other way round: the client pings every PingInterval, the server answers each
 // ping with a pong at once and gives up after PingInterval + PingTimeout without one (Node's allowEIO3).
 public sealed partial class EngineSession
 {
-    private ITimer? _heartbeat;
+    private HeartbeatDeadline? _heartbeat;
     private bool _awaitingPong;
+
+    private sealed class HeartbeatDeadline(EngineSession session) : Deadline
+    {
+        internal override void OnDue(int generation)
+        {
+            if (session.Protocol == 3)
+            {
+                session.OnClientPingMissed(generation);
+            }
+            else
+            {
+                session.OnHeartbeatTimer(generation);
+            }
+        }
+    }
 
     internal void StartHeartbeat()
     {
         lock (Gate)
         {
-            _heartbeat = Protocol == 3
-                ? _server.Time.CreateTimer(static s => ((EngineSession)s!).OnClientPingMissed(), this,
-                    ClientPingDeadline, Timeout.InfiniteTimeSpan)
-                : _server.Time.CreateTimer(static s => ((EngineSession)s!).OnHeartbeatTimer(), this,
-                    Options.PingInterval, Timeout.InfiniteTimeSpan);
+            _heartbeat = new HeartbeatDeadline(this);
+            (Protocol == 3 ? _server.ClientPingDeadlines : _server.PingIntervals).Arm(_heartbeat);
         }
     }
 
@@ -34,20 +47,29 @@ public sealed partial class EngineSession
             {
                 return;
             }
-            _heartbeat.Change(ClientPingDeadline, Timeout.InfiniteTimeSpan);
+            _server.ClientPingDeadlines.Arm(_heartbeat);
         }
         Send(EnginePacket.Pong);
     }
 
-    private void OnClientPingMissed() =>
+    private void OnClientPingMissed(int generation)
+    {
+        lock (Gate)
+        {
+            if (_heartbeat is null || _heartbeat.Generation != generation)
+            {
+                return; // a ping re-armed it meanwhile
+            }
+        }
         Close(EngineCloseReason.PingTimeout, $"no ping within {ClientPingDeadline.TotalMilliseconds} ms");
+    }
 
-    private void OnHeartbeatTimer()
+    private void OnHeartbeatTimer(int generation)
     {
         bool timedOut;
         lock (Gate)
         {
-            if (_state != SessionState.Open || _heartbeat is null)
+            if (_state != SessionState.Open || _heartbeat is null || _heartbeat.Generation != generation)
             {
                 return;
             }
@@ -55,7 +77,7 @@ public sealed partial class EngineSession
             if (!timedOut)
             {
                 _awaitingPong = true;
-                _heartbeat.Change(Options.PingTimeout, Timeout.InfiniteTimeSpan);
+                _server.PingTimeouts.Arm(_heartbeat);
             }
         }
 
@@ -78,14 +100,14 @@ public sealed partial class EngineSession
                 return;
             }
             _awaitingPong = false;
-            _heartbeat.Change(Options.PingInterval, Timeout.InfiniteTimeSpan);
+            _server.PingIntervals.Arm(_heartbeat);
         }
     }
 
     // Called under Gate.
     private void StopHeartbeat()
     {
-        _heartbeat?.Dispose();
+        _heartbeat?.Cancel();
         _heartbeat = null;
     }
 }

@@ -15,7 +15,7 @@ internal sealed partial class SocketIOConnection
     private readonly SocketIOServer _server;
     private readonly Dictionary<string, SocketContext> _sockets = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private ITimer? _connectTimer; // dropped once a namespace is joined
+    private ConnectDeadline? _connectDeadline; // dropped once a namespace is joined
     private readonly IPacketDecoder _decoder; // the server's parser: decoding (and attachment reassembly); fuzzed in fuzz/
     private bool _everConnected;
 
@@ -34,8 +34,14 @@ internal sealed partial class SocketIOConnection
             _everConnected = true;
             return;
         }
-        _connectTimer = server.Time.CreateTimer(static s => ((SocketIOConnection)s!).OnConnectTimeout(), this,
-            server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+        _connectDeadline = new ConnectDeadline(this);
+        server.ConnectTimeouts.Arm(_connectDeadline);
+    }
+
+    // The connect timeout waits in the server's shared queue (one timer for every connection, see DeadlineQueue).
+    private sealed class ConnectDeadline(SocketIOConnection connection) : Deadline
+    {
+        internal override void OnDue(int generation) => connection.OnConnectTimeout(this, generation);
     }
 
     public EngineSession Session { get; }
@@ -169,11 +175,11 @@ internal sealed partial class SocketIOConnection
         Close(DisconnectReason.ForcedServerClose, notifyClient: false);
     }
 
-    private void OnConnectTimeout()
+    private void OnConnectTimeout(ConnectDeadline deadline, int generation)
     {
         lock (_gate)
         {
-            if (_everConnected)
+            if (_everConnected || deadline.Generation != generation)
             {
                 return;
             }
@@ -213,7 +219,7 @@ internal sealed partial class SocketIOConnection
         }
     }
 
-    private void DisposeConnectTimer() => Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+    private void DisposeConnectTimer() => Interlocked.Exchange(ref _connectDeadline, null)?.Cancel();
 
     internal SocketContext[] Snapshot()
     {

@@ -34,6 +34,7 @@ public sealed partial class SocketIOServer : IEngineSessionHandler, IEngineUpgra
         Options = options.Value;
         Log = new SocketIOLog(logger);
         Time = time;
+        ConnectTimeouts = new DeadlineQueue(time, Options.ConnectTimeout);
         Of("/");
     }
 
@@ -72,6 +73,9 @@ public sealed partial class SocketIOServer : IEngineSessionHandler, IEngineUpgra
     internal ISocketIOAdapterFactory? AdapterFactory { get; }
 
     internal TimeProvider Time { get; }
+
+    /// <summary>Every connection's wait for its first namespace join (<see cref="SocketIOOptions.ConnectTimeout"/>), on one timer.</summary>
+    internal DeadlineQueue ConnectTimeouts { get; }
 
     /// <summary>The main namespace <c>/</c> (Node's <c>io.sockets</c>).</summary>
     public SocketNamespace Sockets => Of("/");

@@ -54,5 +54,15 @@ internal readonly record struct EngineRequest(string? Protocol, EngineTransports
 
     // A repeated parameter reads as its values joined with commas, as Request.Query's string form does.
     private static string Join(string? earlier, ReadOnlyMemory<char> value) =>
-        earlier is null ? value.ToString() : $"{earlier},{value}";
+        earlier is null ? Known(value.Span) ?? value.ToString() : $"{earlier},{value}";
+
+    // The values nearly every request carries come back as literals, so reading them allocates nothing.
+    private static string? Known(ReadOnlySpan<char> value) => value switch
+    {
+        "4" => "4",
+        "3" => "3",
+        "polling" => "polling",
+        "websocket" => "websocket",
+        _ => null,
+    };
 }

@@ -29,7 +29,7 @@ internal sealed class PollingTransport(EngineSession session) : ITransport
 
     private long _lastRequestEnded = session.Server.Time.GetTimestamp();
 
-    private readonly Lock _dispatchGate = new(); // POSTs hand their packets on one at a time, in order
+    private Lock? _dispatchGate; // POSTs hand their packets on one at a time, in order; made by the first POST
 
     /// <summary>How long the client has had neither a GET nor a POST under way (zero while it has one). Under the session's gate.</summary>
     public TimeSpan TimeWithoutRequest => _polling || _posting ? TimeSpan.Zero : session.Server.Time.GetElapsedTime(_lastRequestEnded);
@@ -278,7 +278,8 @@ internal sealed class PollingTransport(EngineSession session) : ITransport
             // reaches the client while the POST still counts; a client that answers it at once (the .NET
             // SocketIOClient emits as soon as it sees the CONNECT reply) must not be refused here either. The
             // dispatch gate, taken first, keeps the packets of successive POSTs in the order they came.
-            lock (_dispatchGate)
+            // Not made at the handshake: a session that never POSTs (or only upgrades) keeps no lock for it.
+            lock (LazyInitializer.EnsureInitialized(ref _dispatchGate, static () => new Lock()))
             {
                 lock (session.Gate)
                 {
