@@ -29,40 +29,40 @@ public sealed partial class EngineServer
         Func<WebSocket, BatchingWriteStream?, Task> run)
     {
         // Compression needs the middleware's negotiation; the handoff answers only plain WebSockets.
-        if (!Options.PerMessageDeflate && ConnectionHandoff.Of(context) is { } handoff
-            && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
-        {
-            var headers = context.Response.Headers;
-            headers.Upgrade = "websocket";
-            headers.SecWebSocketAccept = AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
-            try
-            {
-                await upgrade.UpgradeAsync(); // Kestrel writes and flushes the 101 (status and Connection: Upgrade)
-            }
-            catch
-            {
-                onFailedAccept?.Invoke();
-                throw;
-            }
-            // Traced: the socket runs in the request's execution context, as on the middleware path where the
-            // request outlives the socket ("open websocket" a child of the request, later activities linked to
-            // it). Not traced: nothing of the request is kept.
-            var requestContext = SocketIOTracing.IsEnabled && Activity.Current is not null ? ExecutionContext.Capture() : null;
-            handoff.Detach(connection => RunHandedOffAsync(connection, requestContext, run));
-            return;
-        }
-
-        WebSocket socket;
+        var handoff = Options.PerMessageDeflate ? null : ConnectionHandoff.Of(context);
+        var upgrade = handoff is null ? null : context.Features.Get<IHttpUpgradeFeature>();
+        WebSocket? socket = null;
         try
         {
-            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = Options.PerMessageDeflate });
+            if (upgrade is { IsUpgradableRequest: true })
+            {
+                var headers = context.Response.Headers;
+                headers.Upgrade = "websocket";
+                headers.SecWebSocketAccept = AcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
+                await upgrade.UpgradeAsync(); // Kestrel writes and flushes the 101 (status and Connection: Upgrade)
+            }
+            else
+            {
+                socket = await context.WebSockets.AcceptWebSocketAsync(
+                    new WebSocketAcceptContext { DangerousEnableCompression = Options.PerMessageDeflate });
+            }
         }
         catch
         {
             onFailedAccept?.Invoke();
             throw;
         }
-        await run(socket, BatchingUpgradeFeature.StreamOf(context));
+
+        if (socket is not null)
+        {
+            await run(socket, BatchingUpgradeFeature.StreamOf(context));
+            return;
+        }
+        // Traced: the socket runs in the request's execution context, as on the middleware path where the
+        // request outlives the socket ("open websocket" a child of the request, later activities linked to
+        // it). Not traced: nothing of the request is kept.
+        var requestContext = SocketIOTracing.IsEnabled && Activity.Current is not null ? ExecutionContext.Capture() : null;
+        handoff!.Detach(connection => RunHandedOffAsync(connection, requestContext, run));
     }
 
     private static Task RunHandedOffAsync(ConnectionContext connection, ExecutionContext? requestContext,

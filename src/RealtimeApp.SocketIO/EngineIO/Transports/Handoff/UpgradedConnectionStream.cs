@@ -14,7 +14,7 @@ namespace RealtimeApp.SocketIO.EngineIO.Transports.Handoff;
 /// </summary>
 internal sealed class UpgradedConnectionStream(ConnectionContext connection) : Stream
 {
-    private readonly IDuplexPipe transport = connection.Transport;
+    private readonly IDuplexPipe _transport = connection.Transport;
     private readonly Stream _input = connection.Transport.Input.AsStream(leaveOpen: true);
 
     /// <summary>The WebSocket on top, set right after it is created (its state tells a close from an abort).</summary>
@@ -36,7 +36,7 @@ internal sealed class UpgradedConnectionStream(ConnectionContext connection) : S
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var flushed = await transport.Output.WriteAsync(buffer, cancellationToken);
+        var flushed = await _transport.Output.WriteAsync(buffer, cancellationToken);
         if (flushed.IsCanceled)
         {
             throw new OperationCanceledException(cancellationToken);
@@ -60,7 +60,7 @@ internal sealed class UpgradedConnectionStream(ConnectionContext connection) : S
         {
             if (Socket?.State == WebSocketState.Closed)
             {
-                transport.Input.CancelPendingRead();
+                _transport.Input.CancelPendingRead();
             }
             else
             {
