@@ -10,13 +10,12 @@ if [ ! -d bench/node-peer/node_modules ]; then
   (cd bench/node-peer && npm ci --no-audit --no-fund)
 fi
 # The cluster rows (in --full, or --only cluster…) start Debian's redis-server: install it when missing, as
-# tests/install-prerequisites.sh does (as root, where apt-get is), so that a fresh machine's full run has every row.
+# the tests do (eng/apt-install.sh: as root, where apt-get is), so that a fresh machine's full run has every row.
 if [[ " $* " == *" --full "* || " $* " == *cluster* ]] && ! command -v redis-server >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
-  else
-    echo "bench: the cluster rows need redis-server (Debian: apt-get install redis-server); they will fail without it" >&2
-  fi
+  source eng/apt-install.sh
+  apt_install redis-server
+  command -v redis-server >/dev/null 2>&1 \
+    || echo "bench: the cluster rows need redis-server (Debian: apt-get install redis-server); they will fail without it" >&2
 fi
 # 10,000 soak or idle clients need ~10,000 descriptors in the generator and as many in the server: use the hard limit.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

@@ -9,12 +9,7 @@ need_cmd dotnet "the .NET 10 SDK (https://dot.net)"
 
 
 # Debian packages, installed only when missing (and only where we may: as root, as in CI).
-apt_install() {
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    [ -n "${APT_UPDATED:-}" ] || { apt-get update -qq && APT_UPDATED=1; }
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
-  fi
-}
+source "$root/eng/apt-install.sh"
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 # Browser tests drive Debian's Chromium through Playwright (no browser download).
 command -v chromium >/dev/null 2>&1 || apt_install chromium chromium-driver
